@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: MIT
+# Top-level build: hypervisor, user runtime, root task, boot images and tests.
+
+.DEFAULT_GOAL := all
+BUILD   := build
+PYTHON  ?= /usr/bin/python3
+QEMU    ?= qemu-system-x86_64
+
+include mk/toolchain.mk
+include mk/deps.mk
+include lib/build.mk
+include hypervisor/build.mk
+include root/build.mk
+include tests/abi/build.mk
+include images/build.mk
+
+.PHONY: all run test test-quick test-unit image clean deps
+
+all: $(HYPERVISOR_ELF) $(HYPERVISOR_MB1) $(ROOT_ELF) $(ABI_ELF)
+
+image: $(NOVA_ISO)
+
+# Boot the default demo: the hypervisor and root task under QEMU TCG, serial on stdio.
+run: all | need-qemu
+	images/qemu.sh --kernel --exit-when-done
+
+# The full suite CI runs: host unit tests and QEMU boot tests (pytest).
+test: all image | need-qemu need-pytest
+	$(PYTHON) -m pytest -q tests
+
+# A fast subset for the inner loop: unit tests and one boot.
+test-quick: all | need-qemu need-pytest
+	$(PYTHON) -m pytest -q -m quick tests
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

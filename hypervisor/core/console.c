@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/* Kernel console: formatted output to the UART and the memory-buffer console (spec C.1). */
+
+#include "core/console.h"
+#include "core/spinlock.h"
+#include "x86/cpu.h"
+#include <ns16550.h>
+
+#include <format.h>
+#include <nova/mbuf.h>
+#include <stdarg.h>
+#include <stdbool.h>
+
+static bool uart_on;
+static struct nova_mbuf *mbuf;
+static void (*mbuf_line_done)(void);
+static struct spinlock console_lock;
+
+void console_init_uart(void)
+{
+    uart_on = ns16550_init(COM1_PORT);
+}
+
+void console_disable_uart(void)
+{
+    uart_on = false;
+}
+
+void console_init_mbuf(void *page, void (*line_done)(void))
+{
+    mbuf = page;
+    mbuf->rd_idx = mbuf->wr_idx = 0;
+    mbuf_line_done = line_done;
+}
+
+/* Append to the ring; when it is full, drop the oldest character (advance RdIdx). */
+static void mbuf_putc(char c)
+{
+    uint32_t wr = mbuf->wr_idx, next = (wr + 1) % NOVA_MBUF_SLOTS;
+    mbuf->buf[wr] = c;
+    if (next == __atomic_load_n(&mbuf->rd_idx, __ATOMIC_RELAXED))
+        mbuf->rd_idx = (next + 1) % NOVA_MBUF_SLOTS;
+    __atomic_store_n(&mbuf->wr_idx, next, __ATOMIC_RELEASE);
+}
+
+static void console_sink(void *ctx, char c)
+{
+    bool *newline = ctx;
+    if (uart_on) {
+        if (c == '\n')
+            ns16550_putc(COM1_PORT, '\r');
+        ns16550_putc(COM1_PORT, c);
+    }
+    if (mbuf) {
+        mbuf_putc(c);
+        if (c == '\n')
+            *newline = true;
+    }
+}
+
+static int console_vprintf(const char *fmt, va_list ap)
+{
+    bool newline = false;
+    spin_lock(&console_lock);
+    int n = vformat(console_sink, &newline, fmt, ap);
+    spin_unlock(&console_lock);
+    if (newline && mbuf_line_done)
+        mbuf_line_done();
+    return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = console_vprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kprintf("nova: panic: ");
+    console_vprintf(fmt, ap);
+    va_end(ap);
+    kprintf("\n");
+    cpu_stop();
+}
+
+void boot_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kprintf("nova: error: ");
+    console_vprintf(fmt, ap);
+    va_end(ap);
+    kprintf("\n");
+    cpu_stop();
+}

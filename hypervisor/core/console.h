@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* Kernel console: formatted output to the UART and the memory-buffer console (spec C.1). */
+#pragma once
+
+#include <stdint.h>
+
+void console_init_uart(void);
+void console_disable_uart(void);
+void console_init_mbuf(void *page, void (*line_done)(void));
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+/* Print "nova: error: <reason>" and stop for good: for bad boot input. */
+__attribute__((noreturn, format(printf, 1, 2))) void boot_fail(const char *fmt, ...);

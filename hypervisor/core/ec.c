@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* Execution context: a thread's (later also a vCPU's) register state, PD, UTCB and continuation. */
+
+#include "core/ec.h"
+#include "core/console.h"
+#include "core/memory.h"
+#include "core/pd.h"
+#include "core/pmm.h"
+#include "core/sched.h"
+#include "core/slab.h"
+#include "x86/cpu.h"
+#include "x86/gdt.h"
+#include "x86/paging.h"
+#include "x86/percpu.h"
+
+#include <string.h>
+
+static SLAB_CACHE(ec_cache, "ec", sizeof(struct ec));
+
+__attribute__((noreturn)) void ret_user_sysret(struct cpu_regs *frame);
+__attribute__((noreturn)) void ret_user_iret(struct cpu_regs *frame);
+
+struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt, bool global, bool fpu)
+{
+    struct ec *ec = slab_alloc(&ec_cache);
+    if (!ec)
+        return NULL;
+    ec->utcb = page_alloc(0);
+    if (!ec->utcb) {
+        slab_free(&ec_cache, ec);
+        return NULL;
+    }
+    ec->obj.type = KOBJ_EC;
+    ec->pd = pd;
+    kobject_get(&pd->obj);
+    ec->utcb_va = utcb_va;
+    ec->evt = evt;
+    ec->cpu = cpu;
+    ec->global = global;
+    ec->fpu = fpu;
+    ec->regs.cs = SEL_UCODE;
+    ec->regs.ss = SEL_UDATA;
+    ec->regs.rflags = RFLAGS_IF | RFLAGS_RSVD1;
+    ec->cont = ec_ret_iret;
+    return ec;
+}
+
+/* Give this CPU's TSS the I/O bitmap of pd, copying it only when it changed. */
+static void load_io_bitmap(struct percpu *c, struct pd *pd)
+{
+    if (!pd->pio_bitmap) {
+        c->tss.tss.iomap_base = TSS_IOMAP_NONE;
+        return;
+    }
+    if (c->iobm_pd != pd || c->iobm_version != pd->pio_version) {
+        memcpy(c->tss.bitmap, pd->pio_bitmap, IO_BITMAP_BYTES);
+        c->iobm_pd = pd;
+        c->iobm_version = pd->pio_version;
+    }
+    c->tss.tss.iomap_base = offsetof(struct tss_io, bitmap);
+}
+
+void ec_resume(struct ec *ec)
+{
+    struct percpu *c = this_cpu();
+    c->current = ec;
+    gdt_set_frame(c, (uint64_t)(&ec->regs + 1));
+    uint64_t cr3 = virt_to_phys(ec->pd->pml4);
+    if (get_cr3() != cr3)
+        set_cr3(cr3);
+    load_io_bitmap(c, ec->pd);
+    set_cr0(ec->fpu ? get_cr0() & ~(uint64_t)CR0_TS : get_cr0() | CR0_TS);
+    ec->cont(ec);
+}
+
+void ec_ret_sysret(struct ec *ec)
+{
+    ret_user_sysret(&ec->regs);
+}
+
+void ec_ret_iret(struct ec *ec)
+{
+    ret_user_iret(&ec->regs);
+}
+
+void ec_sys_finish(struct ec *ec, unsigned status)
+{
+    ec->regs.rdi = status;
+    ec->cont = ec_ret_sysret;
+    ec_resume(ec);
+}
+
+void ec_kill(struct ec *ec, const char *why)
+{
+    kprintf("nova: killed EC %p of PD %p: %s\n", (void *)ec, (void *)ec->pd, why);
+    ec->state = EC_DEAD;
+    if (ec->sc)
+        sched_remove(ec->sc);
+    schedule();
+}

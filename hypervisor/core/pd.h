@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Protection domain: object, memory and I/O port spaces. */
+#pragma once
+
+#include "core/kobject.h"
+#include "core/space_obj.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct pd {
+    struct kobject obj;
+    struct space_obj objs;
+    uint64_t *pml4;             /* host page table; NULL for PD_NOVA */
+    uint8_t *pio_bitmap;        /* TSS format (1 = denied), 8 KiB; NULL = no ports */
+    uint64_t pio_version;       /* bumped on every change, so CPUs know to reload their copy */
+    bool is_nova;
+};
+
+extern struct pd *pd_nova, *pd_root;
+
+/* Create PD_NOVA (nova = true: no page table, physical resources) or an ordinary PD. */
+struct pd *pd_create(bool nova);
+/* Whether the PD may use port p (PD_NOVA: every port that is not protected). */
+bool pd_has_port(const struct pd *pd, unsigned port);

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Scheduling context: priority, budget and consumed time, bound to one EC. */
+#pragma once
+
+#include "core/kobject.h"
+
+#include <stdint.h>
+
+struct ec;
+
+struct sc {
+    struct kobject obj;
+    struct ec *ec;
+    unsigned prio;              /* 1..127 */
+    uint64_t budget;            /* TSC ticks per round */
+    uint64_t consumed;          /* TSC ticks used so far */
+    uint64_t started;           /* TSC when it last got the CPU (0 when not running) */
+    struct sc *next;            /* run-queue link */
+    unsigned cpu;
+    int queued;
+};
+
+struct sc *sc_create(struct ec *ec, unsigned prio, uint64_t budget_ticks);
+/* Total consumed time including the current slice if the SC is running now. */
+uint64_t sc_consumed(const struct sc *sc);

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* Memory space of a PD: host page-table mappings with NOVA permissions and cacheability. */
+#pragma once
+
+#include <stdint.h>
+
+struct pd;
+
+/* Number of physical page frames the platform can address (PHYS_NUM). */
+uint64_t space_mem_phys_pages(void);
+void space_mem_init(void);
+/* ctrl_pd MEM with CPU_HST access. */
+unsigned space_mem_delegate(struct pd *spd, struct pd *dpd, uint64_t src, uint64_t dst, unsigned ord, unsigned pmm,
+                            unsigned ca);
+/* Map a kernel-owned page (HIP, UTCB) into pd; such pages are never delegated further. */
+int space_mem_map_kernel_page(struct pd *pd, uint64_t va, uint64_t pa, int writable);

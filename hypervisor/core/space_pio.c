@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* I/O port space of a PD: the TSS-format permission bitmap. */
+
+#include "core/space_pio.h"
+#include "core/pd.h"
+#include "core/pmm.h"
+#include "x86/tss.h"
+
+#include <nova/caps.h>
+#include <nova/status.h>
+#include <string.h>
+
+#define BITMAP_ORDER 1 /* 8 KiB */
+_Static_assert(IO_BITMAP_BYTES == 4096 << BITMAP_ORDER, "bitmap size");
+
+unsigned space_pio_delegate(struct pd *spd, struct pd *dpd, uint64_t base, unsigned ord, unsigned pmm)
+{
+    if (!dpd->pio_bitmap) {
+        if (!(dpd->pio_bitmap = page_alloc(BITMAP_ORDER)))
+            return NOVA_INS_MEM;
+        memset(dpd->pio_bitmap, 0xff, IO_BITMAP_BYTES);
+    }
+    for (uint64_t p = base; p < base + (1ull << ord); p++) {
+        if ((pmm & NOVA_PERM_PIO_A) && pd_has_port(spd, (unsigned)p))
+            dpd->pio_bitmap[p / 8] &= (uint8_t)~(1u << (p % 8));
+        else
+            dpd->pio_bitmap[p / 8] |= (uint8_t)(1u << (p % 8));
+    }
+    __atomic_fetch_add(&dpd->pio_version, 1, __ATOMIC_RELEASE);
+    return NOVA_SUCCESS;
+}

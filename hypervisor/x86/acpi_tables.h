@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* The few static ACPI facts the kernel needs: RSDP, protected I/O ports (FADT), APIC MMIO (MADT). */
+#pragma once
+
+#include <stdint.h>
+
+#define ACPI_MAX_IOAPICS 8
+
+struct acpi_facts {
+    uint64_t rsdp;              /* physical, ~0 when absent */
+    uint16_t smi_cmd;           /* 0 when absent */
+    uint16_t pm_cnt_port[3];    /* PM1a_CNT, PM1b_CNT, PM2_CNT (0 when absent or not I/O) */
+    uint8_t pm_cnt_len[3];
+    uint64_t lapic;             /* MADT local APIC address */
+    unsigned nioapic;
+    uint64_t ioapic[ACPI_MAX_IOAPICS];
+    unsigned ncpus;             /* enabled local APICs in the MADT */
+};
+
+extern struct acpi_facts acpi;
+
+/* Find and parse the tables; `hint` is an RSDP address from the boot loader or ~0. */
+void acpi_tables_init(uint64_t hint);

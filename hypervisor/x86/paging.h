@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* x86-64 4-level page tables: the kernel half shared by every space, user halves per PD. */
+#pragma once
+
+#include <stdint.h>
+
+#define PTE_P       (1ull << 0)
+#define PTE_W       (1ull << 1)
+#define PTE_U       (1ull << 2)
+#define PTE_PWT     (1ull << 3)
+#define PTE_PCD     (1ull << 4)
+#define PTE_PS      (1ull << 7)
+#define PTE_PAT     (1ull << 7)     /* in a 4 KiB leaf */
+#define PTE_G       (1ull << 8)
+#define PTE_NX      (1ull << 63)
+#define PTE_ADDR    0x000ffffffffff000ull
+#define PT_ENTRIES  512
+#define PML4_USER_SLOTS 256         /* slots 0..255 map user space, 256..511 the kernel */
+
+extern uint64_t boot_pml4[PT_ENTRIES];
+
+/* Extend the direct map to cover [0, phys_end), program PAT, drop the boot identity map. */
+void paging_init(uint64_t phys_end);
+/* A fresh PML4 with an empty user half and the shared kernel half; NULL when out of memory. */
+uint64_t *paging_create(void);
+/* Map one 4 KiB page; intermediate tables are allocated. Returns 0, or -1 when out of memory. */
+int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags);
+/* The leaf entry for va, or 0 if nothing is mapped there. */
+uint64_t paging_lookup(const uint64_t *pml4, uint64_t va);
+void paging_unmap(uint64_t *pml4, uint64_t va);
+/* PTE cacheability bits for a NOVA cacheability attribute (see the PAT layout in paging.c). */
+uint64_t paging_cache_bits(unsigned ca);

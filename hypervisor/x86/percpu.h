@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-CPU data, reached through GS in the kernel; entry.S uses the offsets below. */
+#pragma once
+
+#include "x86/boot_layout.h"
+
+#define PERCPU_SELF       0x00
+#define PERCPU_SCRATCH    0x08
+#define PERCPU_KSTACK     0x10
+#define PERCPU_FRAME_TOP  0x18
+
+#ifndef __ASSEMBLER__
+#include "x86/tss.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ec;
+struct pd;
+
+struct percpu {
+    struct percpu *self;        /* 0x00 */
+    uint64_t scratch;           /* 0x08: user RSP during SYSCALL entry */
+    uint64_t kstack_top;        /* 0x10 */
+    uint64_t frame_top;         /* 0x18: end of the current EC's register frame (= TSS.RSP0) */
+    struct ec *current;
+    struct pd *iobm_pd;         /* whose I/O bitmap the TSS holds */
+    uint64_t iobm_version;
+    unsigned id, apic_id;
+    uint64_t gdt[8];
+    struct tss_io tss;
+} __attribute__((aligned(64)));
+
+_Static_assert(offsetof(struct percpu, scratch) == PERCPU_SCRATCH, "percpu layout");
+_Static_assert(offsetof(struct percpu, kstack_top) == PERCPU_KSTACK, "percpu layout");
+_Static_assert(offsetof(struct percpu, frame_top) == PERCPU_FRAME_TOP, "percpu layout");
+
+static inline struct percpu *this_cpu(void)
+{
+    struct percpu *p;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+    return p;
+}
+
+void percpu_init_bsp(void);
+#endif
