@@ -13,6 +13,7 @@ include hypervisor/build.mk
 include root/build.mk
 include tests/abi/build.mk
 include images/build.mk
+include tests/unit/build.mk
 
 .PHONY: all run test test-quick test-unit image clean deps
 
@@ -25,11 +26,11 @@ run: all | need-qemu
 	images/qemu.sh --kernel --exit-when-done
 
 # The full suite CI runs: host unit tests and QEMU boot tests (pytest).
-test: all image | need-qemu need-pytest
+test: all image unit | need-qemu need-pytest
 	$(PYTHON) -m pytest -q tests
 
 # A fast subset for the inner loop: unit tests and one boot.
-test-quick: all | need-qemu need-pytest
+test-quick: all unit | need-qemu need-pytest
 	$(PYTHON) -m pytest -q -m quick tests
 
 clean:

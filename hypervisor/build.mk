@@ -10,8 +10,10 @@ HYPERVISOR_SRCS := $(wildcard hypervisor/core/*.c hypervisor/x86/*.c hypervisor/
 HYPERVISOR_OBJS := $(call objs,kernel,$(HYPERVISOR_SRCS))
 
 $(HYPERVISOR_ELF): $(HYPERVISOR_OBJS) hypervisor/hypervisor.ld
-	$(LD) -static -nostdlib -z max-page-size=0x1000 -z noexecstack -T hypervisor/hypervisor.ld \
+	@echo "  LD      $@"
+	$(Q)$(LD) -static -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T hypervisor/hypervisor.ld \
 		-o $@ $(HYPERVISOR_OBJS)
 
 $(HYPERVISOR_MB1): $(HYPERVISOR_ELF)
-	$(OBJCOPY) -O elf32-i386 $< $@
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O elf32-i386 $< $@

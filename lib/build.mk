@@ -7,5 +7,6 @@ USER_LD  := lib/user.ld
 
 # user-elf(output, objects): link a user task at its fixed address with the runtime.
 define user-elf
-	$(LD) -static -nostdlib -z max-page-size=0x1000 -z noexecstack -T $(USER_LD) -o $(1) $(2) $(LIB_OBJS)
+	@echo "  LD      $(1)"
+	$(Q)$(LD) -static -nostdlib -z max-page-size=0x1000 -z noexecstack -T $(USER_LD) -o $(1) $(2) $(LIB_OBJS)
 endef

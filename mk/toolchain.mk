@@ -14,19 +14,30 @@ KERNEL_CFLAGS := $(FREESTANDING) -mcmodel=kernel -Ihypervisor -Ilib
 USER_CFLAGS   := $(FREESTANDING) -Ilib
 HOST_CFLAGS   := -std=gnu11 -O1 -g $(WARN) -Iinclude
 
+# Quiet build lines; `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 # Compile rules: objects mirror the source tree under build/obj/<component>/.
 $(BUILD)/obj/kernel/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 $(BUILD)/obj/kernel/%.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 $(BUILD)/obj/user/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 $(BUILD)/obj/user/%.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 
 # objs(component, sources): object files for the given sources.
 objs = $(patsubst %,$(BUILD)/obj/$(1)/%.o,$(basename $(2)))

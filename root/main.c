@@ -3,34 +3,14 @@
 
 #include <hc.h>
 #include <hip_text.h>
-#include <multiboot.h>
-#include <ns16550.h>
 #include <nova/hip.h>
 #include <nova/mbuf.h>
 #include <nova/selectors.h>
 #include <physmap.h>
-#include <portio.h>
+#include <roottask.h>
 #include <stdio.h>
-#include <string.h>
-#include <words.h>
-
-#define UART_PORTS_ORDER 3      /* COM1: 8 ports */
-#define QEMU_EXIT_PORT   0xf4   /* isa-debug-exit in the test setup */
 
 static struct mb_info boot;
-
-static void uart_out(char c)
-{
-    if (c == '\n')
-        ns16550_putc(COM1_PORT, '\r');
-    ns16550_putc(COM1_PORT, c);
-}
-
-static unsigned take_ports(unsigned base, unsigned order)
-{
-    return hc_ctrl_pd(NOVA_SEL_PD_NOVA, NOVA_SEL_PD_ROOT, base, base, order, NOVA_PERM_PIO_A, NOVA_SPC_PIO,
-                      NOVA_ACC_CPU_HST, 0);
-}
 
 /* Show how much of the kernel's log the memory-buffer console (spec C.1) holds, and its last line. */
 static void report_mbuf(const struct nova_hip *hip)
@@ -69,9 +49,8 @@ static void report_boot(void)
 __attribute__((noreturn)) void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip);
 void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
 {
-    if (take_ports(COM1_PORT, UART_PORTS_ORDER) != NOVA_SUCCESS)
+    if (!roottask_console())
         hc_ipc_reply_wait(); /* no console: nothing useful can be said */
-    stdio_set_output(uart_out);
 
     char line[400];
     hip_text(line, sizeof(line), hip);
@@ -83,14 +62,12 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
                nova_hip_sum(hip, hip->length));
 
     report_mbuf(hip);
-    enum mb_status st = multiboot_parse((uint32_t)magic, info, phys_map_ro, 0, &boot);
+    enum mb_status st = roottask_boot_info(magic, info, &boot);
     if (st != MB_OK)
         printf("root: multiboot information unreadable (%d)\n", st);
     else
         report_boot();
 
     printf("root: ready\n");
-    if (boot.nmods && word_present(boot.mods[0].cmdline, "qemu-exit") && take_ports(QEMU_EXIT_PORT, 0) == NOVA_SUCCESS)
-        outb(QEMU_EXIT_PORT, 0);
-    hc_ipc_reply_wait();
+    roottask_finish(&boot, 0);
 }

@@ -75,6 +75,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     idt_load();
     percpu_init_bsp();
     console_init_uart();
+    console_init_mbuf(_mbuf_start, NULL); /* part of the image, so usable from the start */
     pic_disable();
 
     enum mb_status st = multiboot_parse(magic, info_phys, boot_map, NULL, &boot);
@@ -87,7 +88,6 @@ void kmain(uint32_t magic, uint32_t info_phys)
 
     pmm_init(_kmem_start, _kmem_end);
     paging_init(ram_end(&boot));
-    console_init_mbuf(_mbuf_start, NULL);
     if (cmdline.nouart)
         console_disable_uart(); /* from here on the memory-buffer console only */
     acpi_tables_init(boot.rsdp);

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* The groups of cases of the ABI conformance suite. */
+#pragma once
+
+#include <nova/hip.h>
+
+void cases_boot_state(const struct nova_hip *hip);
+void cases_hypercall(void);
+void cases_ctrl_sc(void);
+void cases_ctrl_pd_checks(void);
+void cases_ctrl_pd_obj(void);
+void cases_ctrl_pd_mem(const struct nova_hip *hip);
+void cases_ctrl_pd_pio(void);
+
+/* Free selectors and virtual addresses the cases may use. */
+#define SEL_SCRATCH     0x100       /* 0x100..0x1ff */
+#define VA_SCRATCH      0x200000000000ull

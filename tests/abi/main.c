@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* ABI conformance suite: a root task that checks the hypercall interface case by case. */
+
+#include "cases.h"
+#include "suite.h"
+
+#include <hc.h>
+#include <roottask.h>
+
+static struct mb_info boot;
+
+__attribute__((noreturn)) void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip);
+void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
+{
+    if (!roottask_console())
+        hc_ipc_reply_wait();
+    printf("abi: conformance suite\n");
+    enum mb_status st = roottask_boot_info(magic, info, &boot);
+    suite_case("boot_info_readable", st == MB_OK, "multiboot_parse gave %d", st);
+
+    cases_boot_state(hip);
+    cases_hypercall();
+    cases_ctrl_sc();
+    cases_ctrl_pd_checks();
+    cases_ctrl_pd_obj();
+    cases_ctrl_pd_mem(hip);
+    cases_ctrl_pd_pio();
+
+    suite_summary();
+    roottask_finish(&boot, suite.failed ? 1 : 0);
+}
