@@ -109,16 +109,16 @@ static void parse_table(uint64_t phys)
 
 void acpi_tables_init(uint64_t hint)
 {
+    /* Prefer the firmware's own RSDP (BIOS areas); a loader's hint may point at a copy that
+       lives in boot-information memory the root task will reuse. */
     uint64_t rsdp = ~0ull;
-    if (hint != ~0ull && hint < DIRECT_MAP_SIZE && rsdp_ok(phys_to_virt(hint)))
-        rsdp = hint;
-    if (rsdp == ~0ull) {
-        uint64_t ebda = (uint64_t)*(uint16_t *)phys_to_virt(EBDA_PTR) << 4;
-        if (ebda)
-            rsdp = rsdp_scan(ebda, ebda + 1024);
-    }
+    uint64_t ebda = (uint64_t)*(uint16_t *)phys_to_virt(EBDA_PTR) << 4;
+    if (ebda)
+        rsdp = rsdp_scan(ebda, ebda + 1024);
     if (rsdp == ~0ull)
         rsdp = rsdp_scan(BIOS_AREA_START, BIOS_AREA_END);
+    if (rsdp == ~0ull && hint != ~0ull && hint < DIRECT_MAP_SIZE && rsdp_ok(phys_to_virt(hint)))
+        rsdp = hint;
     acpi.rsdp = rsdp;
     if (rsdp == ~0ull)
         return;
