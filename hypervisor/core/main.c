@@ -12,9 +12,11 @@
 #include "core/space_mem.h"
 #include "x86/acpi_tables.h"
 #include "x86/idt.h"
+#include "x86/lapic.h"
 #include "x86/paging.h"
 #include "x86/percpu.h"
 #include "x86/pic.h"
+#include "x86/smp.h"
 #include "x86/tsc.h"
 
 #include <multiboot.h>
@@ -59,8 +61,8 @@ static struct hip_facts collect_facts(const struct mb_info *mb)
         .efi_mmap_size = mb->efi_mmap == MB_ABSENT ? 0 : mb->efi_mmap_size,
         .efi_desc_size = mb->efi_mmap == MB_ABSENT ? 0 : mb->efi_desc_size,
         .efi_desc_version = mb->efi_mmap == MB_ABSENT ? 0 : mb->efi_desc_version,
-        .stc_freq = tsc_measure_hz(),
-        .cpu_num = 1,   /* the application processors are started with SMP support */
+        .stc_freq = tsc_hz,
+        .cpu_num = cpu_count,
         .cpu_bsp = 0,
         .int_pin = 0,   /* interrupt semaphores come with interrupt routing */
         .int_msi = 0,
@@ -94,6 +96,10 @@ void kmain(uint32_t magic, uint32_t info_phys)
     protected_init((uint64_t)_image_start_phys, virt_to_phys(_image_end), cmdline.insecure);
     space_mem_init();
 
+    tsc_measure_hz();
+    lapic_init();
+    smp_boot(&boot);
+
     if (boot.nmods == 0)
         boot_fail("no root module");
     root_check(&boot.mods[0]);
@@ -101,6 +107,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     struct hip_facts facts = collect_facts(&boot);
     if (!(pd_nova = pd_create(true)) || !(hip = hip_create(&facts)))
         panic("out of memory during boot");
+    kprintf("nova: cpus: %u online, %u enabled in the MADT\n", facts.cpu_num, acpi.ncpus);
     kprintf("nova: memory pool %zu KiB, %zu KiB free\n", pmm_total_pages() * 4, pmm_free_pages() * 4);
     hip_log(hip);
     root_start(&boot.mods[0], magic, info_phys);

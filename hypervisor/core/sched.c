@@ -1,83 +1,93 @@
 /* SPDX-License-Identifier: MIT */
-/* Fixed-priority scheduler: per-priority FIFO of ready SCs; the idle loop when none is ready. */
+/* Fixed-priority scheduler: per-CPU, per-priority FIFOs of ready SCs; the idle loop when none is ready. */
 
 #include "core/sched.h"
 #include "core/ec.h"
+#include "core/memory.h"
 #include "core/sc.h"
+#include "core/spinlock.h"
 #include "x86/cpu.h"
-#include "x86/gdt.h"
 #include "x86/paging.h"
 #include "x86/percpu.h"
-#include "core/memory.h"
+#include "x86/smp_layout.h"
 
 #include <stddef.h>
 
-/* One CPU for now: the SMP work gives every CPU its own queues. */
-static struct sc *queue_head[SCHED_PRIORITIES], *queue_tail[SCHED_PRIORITIES];
-static struct sc *running;
+struct runqueue {
+    struct spinlock lock;
+    struct sc *head[SCHED_PRIORITIES], *tail[SCHED_PRIORITIES];
+    struct sc *running;
+};
+
+static struct runqueue rq[MAX_CPUS];
 
 void idle_wait(void);
 
 void sched_add(struct sc *sc)
 {
-    if (sc->queued)
-        return;
-    sc->next = NULL;
-    if (queue_tail[sc->prio])
-        queue_tail[sc->prio]->next = sc;
-    else
-        queue_head[sc->prio] = sc;
-    queue_tail[sc->prio] = sc;
-    sc->queued = 1;
+    struct runqueue *q = &rq[sc->cpu];
+    spin_lock(&q->lock);
+    if (!sc->queued) {
+        sc->next = NULL;
+        if (q->tail[sc->prio])
+            q->tail[sc->prio]->next = sc;
+        else
+            q->head[sc->prio] = sc;
+        q->tail[sc->prio] = sc;
+        sc->queued = 1;
+    }
+    spin_unlock(&q->lock);
 }
 
 void sched_remove(struct sc *sc)
 {
-    if (!sc->queued)
-        return;
-    struct sc **link = &queue_head[sc->prio], *prev = NULL;
-    while (*link && *link != sc) {
-        prev = *link;
-        link = &(*link)->next;
+    struct runqueue *q = &rq[sc->cpu];
+    spin_lock(&q->lock);
+    if (sc->queued) {
+        struct sc **link = &q->head[sc->prio], *prev = NULL;
+        while (*link && *link != sc) {
+            prev = *link;
+            link = &(*link)->next;
+        }
+        if (*link)
+            *link = sc->next;
+        if (q->tail[sc->prio] == sc)
+            q->tail[sc->prio] = prev;
+        sc->queued = 0;
     }
-    if (*link)
-        *link = sc->next;
-    if (queue_tail[sc->prio] == sc)
-        queue_tail[sc->prio] = prev;
-    sc->queued = 0;
+    spin_unlock(&q->lock);
 }
 
-static struct sc *pick(void)
+/* The highest-priority ready SC, with the time accounting of the switch. */
+static struct sc *pick(struct runqueue *q)
 {
-    for (int p = SCHED_PRIORITIES - 1; p > 0; p--)
-        if (queue_head[p])
-            return queue_head[p];
-    return NULL;
-}
-
-static void account(struct sc *next)
-{
+    spin_lock(&q->lock);
+    struct sc *next = NULL;
+    for (int p = SCHED_PRIORITIES - 1; p > 0 && !next; p--)
+        next = q->head[p];
     uint64_t now = rdtsc();
-    if (running && running != next) {
-        running->consumed += now - running->started;
-        running->started = 0;
+    if (q->running && q->running != next) {
+        q->running->consumed += now - q->running->started;
+        q->running->started = 0;
     }
-    if (next && next != running)
+    if (next && next != q->running)
         next->started = now;
-    running = next;
+    q->running = next;
+    spin_unlock(&q->lock);
+    return next;
 }
 
 void schedule(void)
 {
+    struct percpu *c = this_cpu();
     for (;;) {
-        struct sc *sc = pick();
-        account(sc);
+        struct sc *sc = pick(&rq[c->id]);
         if (sc)
             ec_resume(sc->ec);
         /* Nothing to run: wait in the kernel's own address space for an interrupt. */
-        struct percpu *c = this_cpu();
         c->current = NULL;
-        set_cr3(virt_to_phys(boot_pml4));
+        if (get_cr3() != virt_to_phys(boot_pml4))
+            set_cr3(virt_to_phys(boot_pml4));
         idle_wait();
     }
 }

@@ -78,6 +78,12 @@ static void parse_fadt(const uint8_t *t)
     acpi.pm_cnt_len[2] = t[FADT_OFF_PM2_CNT_LEN];
 }
 
+static void add_cpu(uint32_t apic_id)
+{
+    if (acpi.ncpus < MAX_CPUS)
+        acpi.apic_id[acpi.ncpus++] = apic_id;
+}
+
 static void parse_madt(const uint8_t *t)
 {
     uint32_t len = rd32(t + SDT_OFF_LEN);
@@ -89,9 +95,9 @@ static void parse_madt(const uint8_t *t)
         if (e[0] == MADT_IOAPIC && e[1] >= 12 && acpi.nioapic < ACPI_MAX_IOAPICS)
             acpi.ioapic[acpi.nioapic++] = rd32(e + 4);
         else if (e[0] == MADT_LAPIC && e[1] >= 8 && (rd32(e + 4) & MADT_LAPIC_ENABLED))
-            acpi.ncpus++;
+            add_cpu(e[3]);
         else if (e[0] == MADT_X2APIC && e[1] >= 16 && (rd32(e + 8) & MADT_LAPIC_ENABLED))
-            acpi.ncpus++;
+            add_cpu(rd32(e + 4));
         off += e[1];
     }
 }

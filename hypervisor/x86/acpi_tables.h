@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "x86/smp_layout.h"
+
 #define ACPI_MAX_IOAPICS 8
 
 struct acpi_facts {
@@ -15,6 +17,7 @@ struct acpi_facts {
     unsigned nioapic;
     uint64_t ioapic[ACPI_MAX_IOAPICS];
     unsigned ncpus;             /* enabled local APICs in the MADT */
+    uint32_t apic_id[MAX_CPUS];
 };
 
 extern struct acpi_facts acpi;

@@ -24,8 +24,6 @@
 
 extern char syscall_entry[];
 
-static uint8_t ist_stack[KSTACK_SIZE] __attribute__((aligned(16)));
-
 static void gdt_fill(struct percpu *c)
 {
     uint64_t *g = c->gdt;
@@ -54,7 +52,7 @@ void gdt_load(struct percpu *c)
     memset(&c->tss, 0, sizeof(c->tss));
     c->tss.tss.iomap_base = TSS_IOMAP_NONE;
     c->tss.tss.rsp[0] = c->frame_top;
-    c->tss.tss.ist[TSS_IST_FAULT - 1] = (uint64_t)ist_stack + sizeof(ist_stack);
+    c->tss.tss.ist[TSS_IST_FAULT - 1] = c->ist_top;
     c->tss.terminator = 0xff;
     memset(c->tss.bitmap, 0xff, sizeof(c->tss.bitmap));
     gdt_fill(c);

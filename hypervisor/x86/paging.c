@@ -41,8 +41,13 @@ void paging_init(uint64_t phys_end)
             pd[i] = (gib * GIB + i * MIB2) | PTE_P | PTE_W | PTE_PS | PTE_NX;
         boot_pdpt_low[gib] = virt_to_phys(pd) | PTE_P | PTE_W;
     }
-    wrmsr(MSR_PAT, PAT_VALUE);
     boot_pml4[0] = 0; /* no identity map once we run in the high half */
+    paging_init_cpu();
+}
+
+void paging_init_cpu(void)
+{
+    wrmsr(MSR_PAT, PAT_VALUE);
     set_cr4(get_cr4() | CR4_PGE);
     set_cr3(virt_to_phys(boot_pml4));
 }
@@ -97,4 +102,33 @@ void paging_unmap(uint64_t *pml4, uint64_t va)
         *pte = 0;
         invlpg(va);
     }
+}
+
+void *paging_kernel_uc(uint64_t phys)
+{
+    uint64_t va = (uint64_t)phys_to_virt(phys);
+    uint64_t *pdpte = &boot_pdpt_low[(va >> 30) & (PT_ENTRIES - 1)];
+    if (!(*pdpte & PTE_P))
+        return NULL;
+    uint64_t *pd = phys_to_virt(*pdpte & PTE_ADDR);
+    uint64_t *pde = &pd[(va >> 21) & (PT_ENTRIES - 1)];
+    if (*pde & PTE_PS) { /* split the 2 MiB page into 4 KiB pages with the same attributes */
+        uint64_t *pt = page_alloc(0);
+        if (!pt)
+            return NULL;
+        uint64_t base = *pde & PTE_ADDR & ~(MIB2 - 1), attr = *pde & (PTE_W | PTE_NX | PTE_PWT | PTE_PCD);
+        for (unsigned i = 0; i < PT_ENTRIES; i++)
+            pt[i] = (base + i * PAGE_SIZE) | attr | PTE_P;
+        *pde = virt_to_phys(pt) | PTE_P | PTE_W;
+    }
+    uint64_t *pt = phys_to_virt(*pde & PTE_ADDR);
+    pt[(va >> 12) & (PT_ENTRIES - 1)] |= PTE_PCD | PTE_PWT | PTE_NX;
+    set_cr3(get_cr3()); /* flush, including the split large page */
+    return (void *)va;
+}
+
+void paging_identity_low(int on)
+{
+    boot_pml4[0] = on ? boot_pml4[DIRECT_MAP_SLOT] : 0;
+    set_cr3(get_cr3());
 }

@@ -21,6 +21,8 @@ extern uint64_t boot_pml4[PT_ENTRIES];
 
 /* Extend the direct map to cover [0, phys_end), program PAT, drop the boot identity map. */
 void paging_init(uint64_t phys_end);
+/* Per-CPU part: PAT, global pages, the kernel page table. */
+void paging_init_cpu(void);
 /* A fresh PML4 with an empty user half and the shared kernel half; NULL when out of memory. */
 uint64_t *paging_create(void);
 /* Map one 4 KiB page; intermediate tables are allocated. Returns 0, or -1 when out of memory. */
@@ -28,5 +30,9 @@ int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags);
 /* The leaf entry for va, or 0 if nothing is mapped there. */
 uint64_t paging_lookup(const uint64_t *pml4, uint64_t va);
 void paging_unmap(uint64_t *pml4, uint64_t va);
+/* The direct-map address of a device page, remapped uncacheable (a 2 MiB page is split). */
+void *paging_kernel_uc(uint64_t phys);
+/* Map the first 2 MiB identically while APs start (their trampoline runs there); 0 removes it. */
+void paging_identity_low(int on);
 /* PTE cacheability bits for a NOVA cacheability attribute (see the PAT layout in paging.c). */
 uint64_t paging_cache_bits(unsigned ca);

@@ -26,7 +26,9 @@ struct percpu {
     struct ec *current;
     struct pd *iobm_pd;         /* whose I/O bitmap the TSS holds */
     uint64_t iobm_version;
+    uint64_t ist_top;           /* stack for NMI, #DF and #MC */
     unsigned id, apic_id;
+    volatile int online;
     uint64_t gdt[8];
     struct tss_io tss;
 } __attribute__((aligned(64)));
@@ -42,5 +44,11 @@ static inline struct percpu *this_cpu(void)
     return p;
 }
 
+extern struct percpu *cpus[];
+extern unsigned cpu_count;
+
+/* The BSP's per-CPU data (static, usable before the page allocator exists). */
 void percpu_init_bsp(void);
+/* Per-CPU data and stacks for an AP; NULL when out of memory. */
+struct percpu *percpu_create(unsigned id, unsigned apic_id);
 #endif

@@ -42,10 +42,20 @@ static uint64_t tsc_from_pit(void)
     return (t1 - t0) * CAL_HZ;
 }
 
+uint64_t tsc_hz;
+
 uint64_t tsc_measure_hz(void)
 {
     uint64_t hz = tsc_from_cpuid();
     if (!hz)
         hz = tsc_from_pit();
-    return (hz + 500) / 1000 * 1000; /* whole kHz: the measurement is not finer than that */
+    tsc_hz = (hz + 500) / 1000 * 1000; /* whole kHz: the measurement is not finer than that */
+    return tsc_hz;
+}
+
+void tsc_delay_us(uint64_t us)
+{
+    uint64_t end = rdtsc() + tsc_hz / 1000000 * us;
+    while (rdtsc() < end)
+        cpu_pause();
 }
