@@ -136,7 +136,7 @@ static enum mb_status parse_v2_tag(uint32_t type, uint64_t phys, const void *t, 
         uint32_t esize = rd32(t, 8);
         if (esize < 24)
             return MB_MALFORMED;
-        for (uint32_t off = 16; off + esize <= size; off += esize)
+        for (uint32_t off = 16; esize <= size - off; off += esize)
             add_mem(out, rd64(t, off), rd64(t, off + 8), rd32(t, off + 16));
         return MB_OK;
     }
@@ -182,7 +182,7 @@ static enum mb_status parse_v2(uint64_t info_phys, mb_map_fn map, void *ctx, str
     for (uint32_t off = 8; off + MB2_TAG_HEADER <= total;) {
         const void *t = map(ctx, info_phys + off, MB2_TAG_HEADER);
         uint32_t type = rd32(t, 0), size = rd32(t, 4);
-        if (size < MB2_TAG_HEADER || off + size > total)
+        if (size < MB2_TAG_HEADER || size > total - off)
             return MB_MALFORMED;
         if (type == MB2_TAG_END)
             return MB_OK;
