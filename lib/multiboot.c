@@ -15,7 +15,7 @@
 #define MB1_OFF_MODS_ADDR   24
 #define MB1_OFF_MMAP_LENGTH 44
 #define MB1_OFF_MMAP_ADDR   48
-#define MB1_INFO_SIZE       88
+#define MB1_INFO_SIZE       116 /* up to and including the framebuffer fields */
 #define MB1_MOD_SIZE        16
 
 /* Multiboot v2 tags (multiboot2 specification 2.0). */
