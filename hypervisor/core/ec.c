@@ -8,11 +8,14 @@
 #include "core/pmm.h"
 #include "core/sched.h"
 #include "core/slab.h"
+#include "core/ipc.h"
+#include "core/syscall.h"
 #include "x86/cpu.h"
 #include "x86/gdt.h"
 #include "x86/paging.h"
 #include "x86/percpu.h"
 
+#include <nova/hip.h>
 #include <string.h>
 
 static SLAB_CACHE(ec_cache, "ec", sizeof(struct ec));
@@ -20,7 +23,7 @@ static SLAB_CACHE(ec_cache, "ec", sizeof(struct ec));
 __attribute__((noreturn)) void ret_user_sysret(struct cpu_regs *frame);
 __attribute__((noreturn)) void ret_user_iret(struct cpu_regs *frame);
 
-struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt, bool global, bool fpu)
+struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt, enum ec_kind kind, bool fpu)
 {
     struct ec *ec = slab_alloc(&ec_cache);
     if (!ec)
@@ -36,7 +39,7 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt
     ec->utcb_va = utcb_va;
     ec->evt = evt;
     ec->cpu = cpu;
-    ec->global = global;
+    ec->kind = kind;
     ec->fpu = fpu;
     ec->regs.cs = SEL_UCODE;
     ec->regs.ss = SEL_UDATA;
@@ -63,6 +66,10 @@ static void load_io_bitmap(struct percpu *c, struct pd *pd)
 void ec_resume(struct ec *ec)
 {
     struct percpu *c = this_cpu();
+    if (ec->recall && (ec->cont == ec_ret_sysret || ec->cont == ec_ret_iret)) {
+        ec->recall = false;
+        ec->cont = ec_event_recall_cont; /* on its way back to user mode: raise the recall event */
+    }
     c->current = ec;
     gdt_set_frame(c, (uint64_t)(&ec->regs + 1));
     uint64_t cr3 = virt_to_phys(ec->pd->pml4);
@@ -73,8 +80,12 @@ void ec_resume(struct ec *ec)
     ec->cont(ec);
 }
 
+/* SYSRET faults in kernel mode on a non-canonical RIP, so such an EC takes the IRET path,
+   where the CPU raises the #GP in user mode. */
 void ec_ret_sysret(struct ec *ec)
 {
+    if (ec->regs.rip >= NOVA_USER_VA_END)
+        ret_user_iret(&ec->regs);
     ret_user_sysret(&ec->regs);
 }
 
@@ -87,14 +98,31 @@ void ec_sys_finish(struct ec *ec, unsigned status)
 {
     ec->regs.rdi = status;
     ec->cont = ec_ret_sysret;
+    if (sched_need_resched())
+        schedule();
     ec_resume(ec);
+}
+
+void ec_retry_hypercall(struct ec *ec)
+{
+    syscall_dispatch(ec);
+}
+
+bool ec_runnable(const struct ec *ec)
+{
+    return !ec->dead && !ec->waiting;
+}
+
+struct ec *ec_chain_end(struct ec *ec)
+{
+    while (ec->partner)
+        ec = ec->partner;
+    return ec;
 }
 
 void ec_kill(struct ec *ec, const char *why)
 {
     kprintf("nova: killed EC %p of PD %p: %s\n", (void *)ec, (void *)ec->pd, why);
-    ec->state = EC_DEAD;
-    if (ec->sc)
-        sched_remove(ec->sc);
+    ipc_abort(ec);
     schedule();
 }

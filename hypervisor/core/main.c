@@ -17,6 +17,7 @@
 #include "x86/percpu.h"
 #include "x86/pic.h"
 #include "x86/smp.h"
+#include "x86/timer.h"
 #include "x86/tsc.h"
 
 #include <multiboot.h>
@@ -98,6 +99,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
 
     tsc_measure_hz();
     lapic_init();
+    timer_init();
     smp_boot(&boot);
 
     if (boot.nmods == 0)

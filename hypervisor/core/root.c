@@ -78,7 +78,7 @@ static void install(struct pd *pd, uint64_t sel, struct kobject *obj, unsigned p
 void root_start(const struct mb_module *mod, uint32_t boot_magic, uint32_t boot_info)
 {
     struct pd *pd = pd_root = pd_create(false);
-    struct ec *ec = pd ? ec_create(pd, 0, NOVA_ROOT_UTCB_VADDR, 0, true, true) : NULL;
+    struct ec *ec = pd ? ec_create(pd, 0, NOVA_ROOT_UTCB_VADDR, 0, EC_GLOBAL, true) : NULL;
     struct sc *sc = ec ? sc_create(ec, ROOT_PRIO, hip->stc_freq / 1000 * ROOT_BUDGET_MS) : NULL;
     if (!sc)
         panic("out of memory creating the root PD");
@@ -101,6 +101,7 @@ void root_start(const struct mb_module *mod, uint32_t boot_magic, uint32_t boot_
     ec->regs.rcx = root_image.entry;
     ec->regs.r11 = RFLAGS_IF | RFLAGS_RSVD1;
     ec->cont = ec_ret_iret;
+    ec->started = true; /* the root EC starts directly, without a startup event */
 
     kprintf("nova: starting root task at %#lx\n", root_image.entry);
     sched_add(sc);

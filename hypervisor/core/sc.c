@@ -17,9 +17,10 @@ struct sc *sc_create(struct ec *ec, unsigned prio, uint64_t budget_ticks)
     sc->ec = ec;
     kobject_get(&ec->obj);
     sc->prio = prio;
-    sc->budget = budget_ticks;
+    sc->budget = sc->left = budget_ticks;
     sc->cpu = ec->cpu;
-    ec->sc = sc;
+    if (!ec->sc)
+        ec->sc = sc;
     return sc;
 }
 

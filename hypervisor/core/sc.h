@@ -13,6 +13,7 @@ struct sc {
     struct ec *ec;
     unsigned prio;              /* 1..127 */
     uint64_t budget;            /* TSC ticks per round */
+    uint64_t left;              /* of the current round */
     uint64_t consumed;          /* TSC ticks used so far */
     uint64_t started;           /* TSC when it last got the CPU (0 when not running) */
     struct sc *next;            /* run-queue link */

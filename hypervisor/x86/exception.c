@@ -3,13 +3,24 @@
 
 #include "core/console.h"
 #include "core/ec.h"
+#include "core/ipc.h"
+#include "core/sched.h"
+#include "x86/lapic.h"
 #include "x86/cpu.h"
 #include "x86/percpu.h"
 #include "x86/regs.h"
 
 #include <format.h>
+#include <stdbool.h>
 
+__attribute__((noreturn)) void ret_user_iret(struct cpu_regs *frame);
+
+#define VEC_NMI         2
+#define VEC_DF          8
+#define VEC_CSO         9
 #define VEC_PF          14
+#define VEC_RSVD15      15
+#define VEC_LAST_EVENT  21
 #define VEC_FIRST_IRQ   32
 
 static const char *const exc_names[VEC_FIRST_IRQ] = {
@@ -36,37 +47,59 @@ static void dump(const struct cpu_regs *r)
             get_cr3());
 }
 
+/* Interrupts: end the interrupt and let the scheduler look at timeouts, budgets and new work. */
+static void interrupt(uint64_t vector)
+{
+    if (vector == VEC_SPURIOUS)
+        return;
+    lapic_eoi();
+    if (vector == VEC_TIMER || vector == VEC_IPI_RESCHED)
+        sched_tick();
+}
+
 /* Called by entry.S for anything taken in kernel mode. Returns only for interrupts. */
 void exc_handler_kernel(struct cpu_regs *r);
 void exc_handler_kernel(struct cpu_regs *r)
 {
-    if (r->vector >= VEC_FIRST_IRQ)
-        return; /* no device interrupts are unmasked yet; ignore strays */
+    if (r->vector >= VEC_FIRST_IRQ) {
+        interrupt(r->vector);
+        return;
+    }
     kprintf("nova: panic: %s (vector %lu) in the kernel on CPU %u\n", exc_name(r->vector), r->vector,
             this_cpu()->id);
     dump(r);
     cpu_stop();
 }
 
-/* Called by entry.S for anything taken in user mode, on the kernel stack. Event portals come
-   with the full IPC path; until then a faulting EC is killed, and only that EC. */
+/* Host exceptions a thread never sees as events (spec 8.6.1): NMI, #DF, 9, 15 and 22 up. */
+static bool deliverable(uint64_t v)
+{
+    return v != VEC_NMI && v != VEC_DF && v != VEC_CSO && v != VEC_RSVD15 && v <= VEC_LAST_EVENT;
+}
+
+/* Called by entry.S for anything taken in user mode, on the kernel stack. */
 __attribute__((noreturn)) void exc_handler_user(struct cpu_regs *r);
 void exc_handler_user(struct cpu_regs *r)
 {
     struct ec *ec = this_cpu()->current;
-    if (r->vector >= VEC_FIRST_IRQ) {
-        ec->cont = ec_ret_iret;
-        ec_resume(ec);
-    }
     if (r != &ec->regs) { /* NMI, #DF or #MC on the fault stack */
+        if (r->vector == VEC_NMI)
+            ret_user_iret(r);
         kprintf("nova: panic: %s (vector %lu) while in user mode\n", exc_name(r->vector), r->vector);
         dump(r);
         cpu_stop();
     }
-    char why[96];
-    snprintf(why, sizeof(why), "%s at rip=%#lx err=%#lx%s", exc_name(r->vector), r->rip, r->error,
-             r->vector == VEC_PF ? " (see cr2)" : "");
-    kprintf("nova: user exception: %s cr2=%#lx\n", why, get_cr2());
-    dump(r);
-    ec_kill(ec, why);
+    ec->cont = ec_ret_iret;
+    if (r->vector >= VEC_FIRST_IRQ) {
+        interrupt(r->vector);
+        schedule();
+    }
+    if (r->vector == VEC_PF)
+        ec->fault_addr = get_cr2();
+    if (!deliverable(r->vector)) {
+        char why[96];
+        snprintf(why, sizeof(why), "%s at rip=%#lx", exc_name(r->vector), r->rip);
+        ec_kill(ec, why);
+    }
+    ipc_event(ec, (unsigned)r->vector);
 }

@@ -56,6 +56,21 @@ static void send_ipi(uint32_t apic_id, uint32_t lo)
         cpu_pause();
 }
 
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+    send_ipi(apic_id, vector);
+}
+
+uint32_t lapic_read(unsigned off)
+{
+    return rd(off);
+}
+
+void lapic_write(unsigned off, uint32_t v)
+{
+    wr(off, v);
+}
+
 void lapic_start_ap(uint32_t apic_id, uint8_t vector)
 {
     send_ipi(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* Calls through portals: messages (ipc_call/ipc_reply) and events (exceptions, startup, recall). */
+
+#include "core/ipc.h"
+#include "core/console.h"
+#include "core/ec.h"
+#include "core/pd.h"
+#include "core/pt.h"
+#include "core/sc.h"
+#include "core/sched.h"
+#include "x86/cpu.h"
+#include "x86/event_state.h"
+
+#include <format.h>
+#include <nova/events.h>
+#include <nova/mtd.h>
+#include <nova/status.h>
+#include <string.h>
+
+void ec_block(struct ec *ec)
+{
+    ec->waiting = true;
+    ec->wake_sc = sched_current();
+}
+
+void ec_wake(struct ec *ec)
+{
+    ec->waiting = false;
+    if (ec->wake_sc)
+        sched_add(ec->wake_sc);
+}
+
+/* Let every EC that waited for callee to become free try its call again. */
+static void wake_helpers(struct ec *callee)
+{
+    for (struct ec *h = callee->helpers; h; h = h->help_next)
+        ec_wake(h);
+    callee->helpers = NULL;
+}
+
+/* The callee is busy with another call: wait for it, and meanwhile run it on our time. */
+static __attribute__((noreturn)) void help(struct ec *ec, struct ec *callee)
+{
+    ec->cont = ec_retry_hypercall;
+    ec_block(ec);
+    ec->help_next = callee->helpers;
+    callee->helpers = ec;
+    struct ec *end = ec_chain_end(callee);
+    if (ec_runnable(end))
+        ec_resume(end);
+    schedule();
+}
+
+static bool callee_busy(const struct ec *callee)
+{
+    return callee->caller || !callee->waiting;
+}
+
+/* Start the callee at the portal with the PID and MTD it receives. */
+static __attribute__((noreturn)) void enter_portal(struct ec *caller, struct ec *callee, const struct pt *pt,
+                                                  uint32_t mtd)
+{
+    callee->caller = caller;
+    caller->partner = callee;
+    callee->waiting = false;
+    callee->regs.rdi = pt->pid;
+    callee->regs.rsi = mtd;
+    callee->regs.rip = pt->ip;
+    callee->regs.rflags = RFLAGS_IF | RFLAGS_RSVD1;
+    callee->cont = ec_ret_sysret;
+    ec_resume(callee);
+}
+
+void ipc_call(struct ec *ec, struct pt *pt, uint32_t mtd, bool no_help)
+{
+    struct ec *callee = pt->ec;
+    if (callee->dead)
+        ec_sys_finish(ec, NOVA_ABORTED);
+    if (callee->cpu != ec->cpu)
+        ec_sys_finish(ec, NOVA_BAD_CPU);
+    if (callee_busy(callee)) {
+        if (no_help)
+            ec_sys_finish(ec, NOVA_TIMEOUT);
+        help(ec, callee);
+    }
+    unsigned words = (mtd & NOVA_MTD_WORDS_MASK) + 1;
+    memcpy(callee->utcb->regular.word, ec->utcb->regular.word, words * sizeof(uint64_t));
+    ec->cont = ec_ret_sysret;
+    ec->regs.rdi = NOVA_SUCCESS; /* the spec's status; NOVA's release leaves RDI as it was */
+    enter_portal(ec, callee, pt, mtd);
+}
+
+void ipc_reply(struct ec *ec, uint32_t mtd)
+{
+    struct ec *caller = ec->caller;
+    ec->waiting = true;
+    if (!caller)
+        schedule(); /* nobody to answer: wait for the next message */
+
+    ec->caller = NULL;
+    caller->partner = NULL;
+    wake_helpers(ec);
+    if (caller->in_event) {
+        caller->in_event = false;
+        if (mtd & NOVA_MTD_POISON)
+            ec_kill(caller, "event handler replied with POISON");
+        event_state_load(&caller->regs, mtd, &ec->utcb->arch);
+        caller->cont = ec_ret_iret;
+    } else {
+        unsigned words = (mtd & NOVA_MTD_WORDS_MASK) + 1;
+        memcpy(caller->utcb->regular.word, ec->utcb->regular.word, words * sizeof(uint64_t));
+        caller->regs.rsi = mtd;
+    }
+    ec_resume(caller);
+}
+
+void ipc_event(struct ec *ec, unsigned ev)
+{
+    cap_t c = space_obj_lookup(&ec->pd->objs, ec->evt + ev);
+    struct pt *pt = (struct pt *)cap_check(c, KOBJ_PT, NOVA_PERM_PT_EVENT);
+    if (!pt || pt->ec->cpu != ec->cpu || pt->ec->dead) {
+        char why[64];
+        snprintf(why, sizeof(why), "no usable event portal at selector %#lx (event %#x)", ec->evt + ev, ev);
+        ec_kill(ec, why);
+    }
+    struct ec *handler = pt->ec;
+    if (callee_busy(handler)) {
+        ec->pending_event = ev;
+        ec->cont = ec_event_pending_cont;
+        ec_block(ec);
+        ec->help_next = handler->helpers;
+        handler->helpers = ec;
+        struct ec *end = ec_chain_end(handler);
+        if (ec_runnable(end))
+            ec_resume(end);
+        schedule();
+    }
+    ec->in_event = true;
+    event_state_save(&ec->regs, ec->fault_addr, pt->mtd, &handler->utcb->arch);
+    enter_portal(ec, handler, pt, pt->mtd);
+}
+
+void ec_event_pending_cont(struct ec *ec)
+{
+    ipc_event(ec, ec->pending_event);
+}
+
+void ec_event_startup_cont(struct ec *ec)
+{
+    ec->started = true;
+    ipc_event(ec, NOVA_EV_HST_STARTUP);
+}
+
+void ec_event_recall_cont(struct ec *ec)
+{
+    ipc_event(ec, NOVA_EV_HST_RECALL);
+}
+
+void ipc_abort(struct ec *ec)
+{
+    ec->dead = true;
+    struct ec *caller = ec->caller;
+    ec->caller = NULL;
+    wake_helpers(ec);
+    if (!caller)
+        return;
+    caller->partner = NULL;
+    if (caller->in_event) {
+        caller->in_event = false;
+        caller->dead = true; /* its fault can never be handled now */
+        kprintf("nova: killed EC %p: its event handler died\n", (void *)caller);
+        ipc_abort(caller);
+        return;
+    }
+    caller->regs.rdi = NOVA_ABORTED;
+    caller->cont = ec_ret_sysret;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Portal: an entry point (IP) into a local EC, with the PID and event MTD it delivers. */
+#pragma once
+
+#include "core/kobject.h"
+
+#include <stdint.h>
+
+struct ec;
+
+struct pt {
+    struct kobject obj;
+    struct ec *ec;
+    uint64_t ip;
+    uint64_t pid;
+    uint32_t mtd;
+};
+
+struct pt *pt_create(struct ec *ec, uint64_t ip);

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* Semaphore: a counter and a FIFO of ECs blocked in down. */
+
+#include "core/sm.h"
+#include "core/ec.h"
+#include "core/ipc.h"
+#include "core/slab.h"
+#include "core/timeout.h"
+
+#include <nova/status.h>
+
+static SLAB_CACHE(sm_cache, "sm", sizeof(struct sm));
+
+struct sm *sm_create(uint64_t counter)
+{
+    struct sm *sm = slab_alloc(&sm_cache);
+    if (!sm)
+        return NULL;
+    sm->obj.type = KOBJ_SM;
+    sm->counter = counter;
+    return sm;
+}
+
+static void dequeue(struct sm *sm, struct ec *ec)
+{
+    struct ec **link = &sm->head, *prev = NULL;
+    while (*link && *link != ec) {
+        prev = *link;
+        link = &(*link)->sm_next;
+    }
+    if (!*link)
+        return;
+    *link = ec->sm_next;
+    if (sm->tail == ec)
+        sm->tail = prev;
+    ec->sm_next = NULL;
+    ec->blocked_sm = NULL;
+}
+
+unsigned sm_up(struct sm *sm)
+{
+    spin_lock(&sm->lock);
+    struct ec *w = sm->head;
+    if (w) {
+        dequeue(sm, w);
+        spin_unlock(&sm->lock);
+        timeout_cancel(w);
+        w->regs.rdi = NOVA_SUCCESS;
+        ec_wake(w);
+        return NOVA_SUCCESS;
+    }
+    unsigned st = NOVA_SUCCESS;
+    if (sm->counter == UINT64_MAX)
+        st = NOVA_OVRFLOW;
+    else
+        sm->counter++;
+    spin_unlock(&sm->lock);
+    return st;
+}
+
+unsigned sm_down(struct sm *sm, struct ec *ec, bool zero, uint64_t deadline)
+{
+    spin_lock(&sm->lock);
+    if (sm->counter) {
+        sm->counter = zero ? 0 : sm->counter - 1;
+        spin_unlock(&sm->lock);
+        return NOVA_SUCCESS;
+    }
+    if (deadline && timeout_expired(deadline)) {
+        spin_unlock(&sm->lock);
+        return NOVA_TIMEOUT;
+    }
+    ec->sm_next = NULL;
+    ec->blocked_sm = sm;
+    if (sm->tail)
+        sm->tail->sm_next = ec;
+    else
+        sm->head = ec;
+    sm->tail = ec;
+    ec_block(ec);
+    spin_unlock(&sm->lock);
+    if (deadline)
+        timeout_arm(ec, deadline);
+    return NOVA_SUCCESS; /* the caller switches away; the EC continues through its cont */
+}
+
+bool sm_timeout(struct sm *sm, struct ec *ec)
+{
+    spin_lock(&sm->lock);
+    bool queued = ec->blocked_sm == sm;
+    if (queued)
+        dequeue(sm, ec);
+    spin_unlock(&sm->lock);
+    return queued;
+}

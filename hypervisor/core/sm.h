@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* Semaphore: a counter and a FIFO of ECs blocked in down. */
+#pragma once
+
+#include "core/kobject.h"
+#include "core/spinlock.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ec;
+
+struct sm {
+    struct kobject obj;
+    struct spinlock lock;
+    uint64_t counter;
+    struct ec *head, *tail;     /* waiters, oldest first */
+};
+
+struct sm *sm_create(uint64_t counter);
+/* up: wake the oldest waiter or count; OVRFLOW when the counter would wrap. */
+unsigned sm_up(struct sm *sm);
+/* down (zero: clear the counter instead of decrementing); blocks ec when the counter is 0.
+   Returns only if it did not block. */
+unsigned sm_down(struct sm *sm, struct ec *ec, bool zero, uint64_t deadline);
+/* A blocked EC's deadline passed: take it out of the queue; false if it was already woken. */
+bool sm_timeout(struct sm *sm, struct ec *ec);

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* Object creation hypercalls (spec 5.3): create_pd, create_ec, create_sc, create_pt, create_sm. */
+
+#include "core/ec.h"
+#include "core/ipc.h"
+#include "core/memory.h"
+#include "core/pd.h"
+#include "core/pt.h"
+#include "core/sc.h"
+#include "core/sched.h"
+#include "core/sm.h"
+#include "core/space_mem.h"
+#include "core/syscall.h"
+#include "x86/cpu.h"
+#include "x86/paging.h"
+#include "x86/percpu.h"
+#include "x86/tsc.h"
+
+#include <nova/descriptors.h>
+#include <nova/hip.h>
+#include <nova/hypercall.h>
+#include <nova/selectors.h>
+#include <nova/status.h>
+
+#define RFLAGS_AC (1ull << 18)
+
+/* Common checks: the new selector must be null and the owner a PD with the given permission. */
+static struct pd *creation_checks(struct ec *ec, unsigned perm)
+{
+    if (space_obj_lookup(&ec->pd->objs, nova_hc_sel(ec->regs.rdi)) != CAP_NULL ||
+        nova_hc_sel(ec->regs.rdi) >= NOVA_SEL_NUM)
+        return NULL;
+    return (struct pd *)cap_check(space_obj_lookup(&ec->pd->objs, ec->regs.rsi), KOBJ_PD, perm);
+}
+
+static __attribute__((noreturn)) void finish_install(struct ec *ec, struct kobject *obj, unsigned perms)
+{
+    ec_sys_finish(ec, space_obj_insert(&ec->pd->objs, nova_hc_sel(ec->regs.rdi), cap_make(obj, perms)));
+}
+
+void sys_create_pd(struct ec *ec)
+{
+    uint64_t own_cap = space_obj_lookup(&ec->pd->objs, ec->regs.rsi);
+    if (!creation_checks(ec, NOVA_PERM_PD_PD))
+        ec_sys_finish(ec, NOVA_BAD_CAP);
+    struct pd *pd = pd_create(false);
+    if (!pd)
+        ec_sys_finish(ec, NOVA_INS_MEM);
+    finish_install(ec, &pd->obj, cap_perms(own_cap)); /* permissions inherited from the owner's capability */
+}
+
+void sys_create_ec(struct ec *ec)
+{
+    unsigned flags = nova_hc_flags(ec->regs.rdi);
+    struct pd *own = creation_checks(ec, NOVA_PERM_PD_EC_PT_SM);
+    if (!own)
+        ec_sys_finish(ec, NOVA_BAD_CAP);
+    unsigned cpu = (unsigned)(ec->regs.rdx & NOVA_CREATE_EC_CPU_MASK);
+    uint64_t utcb = ec->regs.rdx & NOVA_CREATE_EC_UTCB_MASK;
+    if (cpu >= cpu_count)
+        ec_sys_finish(ec, NOVA_BAD_CPU);
+    if (flags & NOVA_CREATE_EC_V)
+        ec_sys_finish(ec, NOVA_BAD_FTR); /* vCPUs come with SVM/VMX support */
+    if (utcb >= NOVA_USER_VA_END || paging_lookup(own->pml4, utcb))
+        ec_sys_finish(ec, NOVA_BAD_PAR); /* outside user space, or not free */
+
+    bool global = flags & NOVA_CREATE_EC_T;
+    struct ec *e = ec_create(own, cpu, utcb, ec->regs.r8, global ? EC_GLOBAL : EC_LOCAL, flags & NOVA_CREATE_EC_F);
+    if (!e)
+        ec_sys_finish(ec, NOVA_INS_MEM);
+    if (space_mem_map_kernel_page(own, utcb, virt_to_phys(e->utcb), 1) < 0)
+        ec_sys_finish(ec, NOVA_INS_MEM);
+    e->regs.rsp = ec->regs.rax;
+    if (global) { /* runs once an SC is bound: first the startup event */
+        e->regs.rip = 0;
+        e->regs.rflags = RFLAGS_AC | RFLAGS_IF | RFLAGS_RSVD1;
+        e->cont = ec_event_startup_cont;
+    } else {
+        e->waiting = true; /* for its first message */
+    }
+    finish_install(ec, &e->obj, NOVA_PERM_EC_ALL);
+}
+
+void sys_create_sc(struct ec *ec)
+{
+    if (!creation_checks(ec, NOVA_PERM_PD_SC))
+        ec_sys_finish(ec, NOVA_BAD_CAP);
+    struct ec *e = (struct ec *)cap_check(space_obj_lookup(&ec->pd->objs, ec->regs.rdx), KOBJ_EC,
+                                          NOVA_PERM_EC_BIND_SC);
+    if (!e || e->kind != EC_GLOBAL)
+        ec_sys_finish(ec, NOVA_BAD_CAP);
+    uint64_t scd = ec->regs.rax;
+    unsigned budget = nova_scd_budget(scd), prio = nova_scd_prio(scd), cos = nova_scd_cos(scd);
+    if (!budget || !prio || cos || (scd & NOVA_SCD_RSVD_MASK))
+        ec_sys_finish(ec, NOVA_BAD_PAR); /* no classes of service are configured */
+    struct sc *sc = sc_create(e, prio, tsc_hz / 1000 * budget);
+    if (!sc)
+        ec_sys_finish(ec, NOVA_INS_MEM);
+    unsigned st = space_obj_insert(&ec->pd->objs, nova_hc_sel(ec->regs.rdi), cap_make(&sc->obj, NOVA_PERM_SC_ALL));
+    if (st == NOVA_SUCCESS)
+        sched_add(sc);
+    ec_sys_finish(ec, st);
+}
+
+void sys_create_pt(struct ec *ec)
+{
+    if (!creation_checks(ec, NOVA_PERM_PD_EC_PT_SM))
+        ec_sys_finish(ec, NOVA_BAD_CAP);
+    struct ec *e = (struct ec *)cap_check(space_obj_lookup(&ec->pd->objs, ec->regs.rdx), KOBJ_EC,
+                                          NOVA_PERM_EC_BIND_PT);
+    if (!e || e->kind != EC_LOCAL)
+        ec_sys_finish(ec, NOVA_BAD_CAP);
+    struct pt *pt = pt_create(e, ec->regs.rax);
+    if (!pt)
+        ec_sys_finish(ec, NOVA_INS_MEM);
+    finish_install(ec, &pt->obj, NOVA_PERM_PT_ALL);
+}
+
+void sys_create_sm(struct ec *ec)
+{
+    if (!creation_checks(ec, NOVA_PERM_PD_EC_PT_SM))
+        ec_sys_finish(ec, NOVA_BAD_CAP);
+    struct sm *sm = sm_create(ec->regs.rdx);
+    if (!sm)
+        ec_sys_finish(ec, NOVA_INS_MEM);
+    finish_install(ec, &sm->obj, NOVA_PERM_SM_ALL);
+}
