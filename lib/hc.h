@@ -43,6 +43,72 @@ static inline unsigned hc_ctrl_sc(uint64_t sc, uint64_t *consumed)
     return s;
 }
 
+static inline unsigned hc_create_pd(uint64_t sel, uint64_t own)
+{
+    return hc_raw(nova_hc_id(NOVA_CREATE_PD, 0, sel), own, 0, 0, 0, 0);
+}
+
+/* flags: NOVA_CREATE_EC_T (global), _V (vCPU), _F (FPU). */
+static inline unsigned hc_create_ec(uint64_t sel, uint64_t own, uint64_t utcb, unsigned cpu, uint64_t sp,
+                                    uint64_t evt, unsigned flags)
+{
+    return hc_raw(nova_hc_id(NOVA_CREATE_EC, flags, sel), own, nova_create_ec_utcb_cpu(utcb, cpu), sp, evt, 0);
+}
+
+static inline unsigned hc_create_sc(uint64_t sel, uint64_t own, uint64_t ec, uint64_t scd)
+{
+    return hc_raw(nova_hc_id(NOVA_CREATE_SC, 0, sel), own, ec, scd, 0, 0);
+}
+
+static inline unsigned hc_create_pt(uint64_t sel, uint64_t own, uint64_t ec, uint64_t ip)
+{
+    return hc_raw(nova_hc_id(NOVA_CREATE_PT, 0, sel), own, ec, ip, 0, 0);
+}
+
+static inline unsigned hc_create_sm(uint64_t sel, uint64_t own, uint64_t count)
+{
+    return hc_raw(nova_hc_id(NOVA_CREATE_SM, 0, sel), own, count, 0, 0, 0);
+}
+
+static inline unsigned hc_ctrl_pt(uint64_t pt, uint64_t pid, uint32_t mtd)
+{
+    return hc_raw(nova_hc_id(NOVA_CTRL_PT, 0, pt), pid, mtd, 0, 0, 0);
+}
+
+static inline unsigned hc_ctrl_ec(uint64_t ec, int strong)
+{
+    return hc_raw(nova_hc_id(NOVA_CTRL_EC, strong ? NOVA_CTRL_EC_S : 0, ec), 0, 0, 0, 0, 0);
+}
+
+static inline unsigned hc_sm_up(uint64_t sm)
+{
+    return hc_raw(nova_hc_id(NOVA_CTRL_SM, 0, sm), 0, 0, 0, 0, 0);
+}
+
+/* deadline: absolute STC (TSC) value, 0 for none. */
+static inline unsigned hc_sm_down(uint64_t sm, int zero, uint64_t deadline)
+{
+    unsigned f = NOVA_CTRL_SM_DOWN | (zero ? NOVA_CTRL_SM_ZERO : 0);
+    return hc_raw(nova_hc_id(NOVA_CTRL_SM, f, sm), deadline, 0, 0, 0, 0);
+}
+
+/* ipc_call through portal pt with the regular MTD; *reply_mtd gets the callee's reply MTD. */
+static inline unsigned hc_ipc_call(uint64_t pt, uint32_t mtd, int no_help, uint32_t *reply_mtd)
+{
+    struct hc_out o;
+    unsigned s = hc_raw(nova_hc_id(NOVA_IPC_CALL, no_help ? NOVA_IPC_CALL_T : 0, pt), mtd, 0, 0, 0, &o);
+    if (reply_mtd)
+        *reply_mtd = (uint32_t)o.rsi;
+    return s;
+}
+
+static inline uint64_t rdtsc_now(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
 /* Wait for the next message; with no caller and no portal this blocks the EC for good. */
 static inline __attribute__((noreturn)) void hc_ipc_reply_wait(void)
 {

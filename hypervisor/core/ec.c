@@ -84,6 +84,7 @@ void ec_resume(struct ec *ec)
    where the CPU raises the #GP in user mode. */
 void ec_ret_sysret(struct ec *ec)
 {
+    ec->regs.rflags = RFLAGS_IF | RFLAGS_RSVD1; /* R11 and RFLAGS after a hypercall (ABI) */
     if (ec->regs.rip >= NOVA_USER_VA_END)
         ret_user_iret(&ec->regs);
     ret_user_sysret(&ec->regs);

@@ -111,6 +111,8 @@ void ipc_reply(struct ec *ec, uint32_t mtd)
         memcpy(caller->utcb->regular.word, ec->utcb->regular.word, words * sizeof(uint64_t));
         caller->regs.rsi = mtd;
     }
+    if (sched_need_resched())
+        schedule(); /* a woken helper outranks the caller */
     ec_resume(caller);
 }
 

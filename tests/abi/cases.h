@@ -11,6 +11,11 @@ void cases_ctrl_pd_checks(void);
 void cases_ctrl_pd_obj(void);
 void cases_ctrl_pd_mem(const struct nova_hip *hip);
 void cases_ctrl_pd_pio(void);
+void cases_create(void);
+void cases_ipc(void);
+void cases_events(void);
+void cases_sm(void);
+void cases_sched(void);
 
 /* Free selectors and virtual addresses the cases may use. */
 #define SEL_SCRATCH     0x100       /* 0x100..0x1ff */

@@ -2,10 +2,12 @@
 /* ABI conformance suite: a root task that checks the hypercall interface case by case. */
 
 #include "cases.h"
+#include "res.h"
 #include "suite.h"
 
 #include <hc.h>
 #include <roottask.h>
+#include <thread.h>
 
 static struct mb_info boot;
 
@@ -25,6 +27,16 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
     cases_ctrl_pd_obj();
     cases_ctrl_pd_mem(hip);
     cases_ctrl_pd_pio();
+
+    for (unsigned cpu = 0; cpu < cpu_num(); cpu++) {
+        unsigned ts = thread_init_cpu(cpu, sel_alloc(1), utcb_alloc());
+        suite_case("thread_startup_portal", ts == NOVA_SUCCESS, "cpu %u: %s", cpu, nova_status_name(ts));
+    }
+    cases_create();
+    cases_ipc();
+    cases_events();
+    cases_sm();
+    cases_sched();
 
     suite_summary();
     roottask_finish(&boot, suite.failed ? 1 : 0);

@@ -13,6 +13,8 @@ extern struct suite suite;
 /* Record one case; why is printed only on failure. */
 void suite_case(const char *name, int ok, const char *why_fmt, ...) __attribute__((format(printf, 3, 4)));
 void suite_summary(void);
+/* A case that cannot run on this machine (e.g. needs a second CPU): counted as passed, marked skip. */
+void suite_skip(const char *name, const char *reason);
 
 /* Check that a hypercall returned the expected status. */
 #define EXPECT_STATUS(name, call, want)                                                                \

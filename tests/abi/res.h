@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Resources the cases allocate: free selectors, UTCB addresses and stacks. */
+#pragma once
+
+#include <stdint.h>
+
+uint64_t sel_alloc(unsigned n);     /* n consecutive free selectors */
+uint64_t utcb_alloc(void);          /* an unmapped page for a UTCB */
+uint64_t stack_alloc(void);         /* top of a fresh 8 KiB stack */
+unsigned cpu_num(void);             /* CPUs online (from the HIP) */
+/* The first CPU other than 0, or 0 on a single-CPU machine. */
+unsigned other_cpu(void);
+
+/* Absolute STC deadline ms milliseconds from now (HIP STC frequency). */
+uint64_t deadline_ms(unsigned ms);
