@@ -11,6 +11,7 @@
 #include "core/ipc.h"
 #include "core/syscall.h"
 #include "x86/cpu.h"
+#include "x86/fpu.h"
 #include "x86/gdt.h"
 #include "x86/paging.h"
 #include "x86/percpu.h"
@@ -30,6 +31,11 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt
         return NULL;
     ec->utcb = page_alloc(0);
     if (!ec->utcb) {
+        slab_free(&ec_cache, ec);
+        return NULL;
+    }
+    if (fpu && !(ec->fpu_area = fpu_area_create())) {
+        page_free(ec->utcb, 0);
         slab_free(&ec_cache, ec);
         return NULL;
     }
@@ -76,7 +82,7 @@ void ec_resume(struct ec *ec)
     if (get_cr3() != cr3)
         set_cr3(cr3);
     load_io_bitmap(c, ec->pd);
-    set_cr0(ec->fpu ? get_cr0() & ~(uint64_t)CR0_TS : get_cr0() | CR0_TS);
+    fpu_switch(ec);
     ec->cont(ec);
 }
 

@@ -40,6 +40,7 @@ struct ec {
     struct sm *blocked_sm;      /* the semaphore this EC waits on */
     unsigned pending_event;     /* event to deliver once the handler is free */
     uint64_t fault_addr;        /* CR2 of the last page fault */
+    void *fpu_area;             /* XSAVE area of an EC created with F=1, else NULL */
     struct ec *sm_next;         /* semaphore wait queue */
     uint64_t deadline;          /* absolute TSC deadline of a semaphore down, 0 = none */
     struct ec *timeout_next;

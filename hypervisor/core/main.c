@@ -11,6 +11,7 @@
 #include "core/root.h"
 #include "core/space_mem.h"
 #include "x86/acpi_tables.h"
+#include "x86/fpu.h"
 #include "x86/idt.h"
 #include "x86/lapic.h"
 #include "x86/paging.h"
@@ -80,6 +81,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     console_init_uart();
     console_init_mbuf(_mbuf_start, NULL); /* part of the image, so usable from the start */
     pic_disable();
+    fpu_init_cpu();
 
     enum mb_status st = multiboot_parse(magic, info_phys, boot_map, NULL, &boot);
     kprintf("NOVA microhypervisor (multiboot v%u)\n", boot.version);

@@ -24,6 +24,7 @@ struct percpu {
     uint64_t kstack_top;        /* 0x10 */
     uint64_t frame_top;         /* 0x18: end of the current EC's register frame (= TSS.RSP0) */
     struct ec *current;
+    struct ec *fpu_owner;       /* whose state the FPU registers hold */
     struct pd *iobm_pd;         /* whose I/O bitmap the TSS holds */
     uint64_t iobm_version;
     uint64_t ist_top;           /* stack for NMI, #DF and #MC */

@@ -7,6 +7,7 @@
 #include "core/sched.h"
 #include "x86/acpi_tables.h"
 #include "x86/cpu.h"
+#include "x86/fpu.h"
 #include "x86/gdt.h"
 #include "x86/idt.h"
 #include "x86/lapic.h"
@@ -32,6 +33,7 @@ static __attribute__((noreturn)) void ap_main(struct percpu *c)
     idt_load();
     gdt_load(c);
     paging_init_cpu();
+    fpu_init_cpu();
     lapic_init();
     timer_init();
     __atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);

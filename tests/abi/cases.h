@@ -16,6 +16,7 @@ void cases_ipc(void);
 void cases_events(void);
 void cases_sm(void);
 void cases_sched(void);
+void cases_fpu(void);
 
 /* Free selectors and virtual addresses the cases may use. */
 #define SEL_SCRATCH     0x100       /* 0x100..0x1ff */
