@@ -6,6 +6,7 @@
 #include "core/memory.h"
 #include "core/pd.h"
 #include "core/pmm.h"
+#include "core/quota.h"
 #include "core/sched.h"
 #include "core/slab.h"
 #include "core/ipc.h"
@@ -24,19 +25,18 @@ static SLAB_CACHE(ec_cache, "ec", sizeof(struct ec));
 __attribute__((noreturn)) void ret_user_sysret(struct cpu_regs *frame);
 __attribute__((noreturn)) void ret_user_iret(struct cpu_regs *frame);
 
-struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt, enum ec_kind kind, bool fpu)
+struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt, enum ec_kind kind, bool fpu,
+                     struct quota *q)
 {
-    struct ec *ec = slab_alloc(&ec_cache);
+    struct ec *ec = slab_alloc_q(&ec_cache, q);
     if (!ec)
         return NULL;
-    ec->utcb = page_alloc(0);
-    if (!ec->utcb) {
-        slab_free(&ec_cache, ec);
-        return NULL;
-    }
-    if (fpu && !(ec->fpu_area = fpu_area_create())) {
-        page_free(ec->utcb, 0);
-        slab_free(&ec_cache, ec);
+    ec->utcb = quota_page_alloc(q, 0);
+    if (fpu && ec->utcb && quota_take(q, PAGE_SIZE) && !(ec->fpu_area = fpu_area_create()))
+        quota_give(q, PAGE_SIZE);
+    if (!ec->utcb || (fpu && !ec->fpu_area)) {
+        quota_page_free(q, ec->utcb, 0);
+        slab_free_q(&ec_cache, ec, q);
         return NULL;
     }
     ec->obj.type = KOBJ_EC;

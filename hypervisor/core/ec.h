@@ -13,6 +13,7 @@ struct pd;
 struct sc;
 struct pt;
 struct sm;
+struct quota;
 
 enum ec_kind { EC_LOCAL, EC_GLOBAL };
 
@@ -49,7 +50,9 @@ struct ec {
     __attribute__((noreturn)) void (*cont)(struct ec *);
 };
 
-struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt, enum ec_kind kind, bool fpu);
+/* The EC, its UTCB and FPU area are charged to q. */
+struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt, enum ec_kind kind, bool fpu,
+                     struct quota *q);
 /* Switch the CPU to ec (address space, TSS, I/O bitmap, FPU) and continue it. */
 __attribute__((noreturn)) void ec_resume(struct ec *ec);
 /* Finish the current hypercall of ec with a status in RDI. */

@@ -109,7 +109,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     root_check(&boot.mods[0]);
 
     struct hip_facts facts = collect_facts(&boot);
-    if (!(pd_nova = pd_create(true)) || !(hip = hip_create(&facts)))
+    if (!(pd_nova = pd_create(true, NULL, 0)) || !(hip = hip_create(&facts)))
         panic("out of memory during boot");
     kprintf("nova: cpus: %u online, %u enabled in the MADT\n", facts.cpu_num, acpi.ncpus);
     kprintf("nova: memory pool %zu KiB, %zu KiB free\n", pmm_total_pages() * 4, pmm_free_pages() * 4);

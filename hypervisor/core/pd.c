@@ -9,15 +9,23 @@
 struct pd *pd_nova, *pd_root;
 static SLAB_CACHE(pd_cache, "pd", sizeof(struct pd));
 
-struct pd *pd_create(bool nova)
+struct pd *pd_create(bool nova, struct quota *acct, uint64_t reserve)
 {
-    struct pd *pd = slab_alloc(&pd_cache);
-    if (!pd)
+    if (!quota_take(acct, reserve))
         return NULL;
+    struct pd *pd = slab_alloc_q(&pd_cache, acct);
+    if (!pd) {
+        quota_give(acct, reserve);
+        return NULL;
+    }
     pd->obj.type = KOBJ_PD;
     pd->is_nova = nova;
-    if (space_obj_init(&pd->objs) < 0 || (!nova && !(pd->pml4 = paging_create()))) {
-        slab_free(&pd_cache, pd); /* the page of a half-built space is not reclaimed yet */
+    pd->quota.limit = reserve;
+    struct quota *own = nova ? NULL : &pd->quota;
+    if (space_obj_init(&pd->objs, acct, own) < 0 || (!nova && !(pd->pml4 = paging_create(acct)))) {
+        quota_page_free(acct, pd->objs.dir, 0);
+        slab_free_q(&pd_cache, pd, acct);
+        quota_give(acct, reserve);
         return NULL;
     }
     return pd;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/kobject.h"
+#include "core/quota.h"
 #include "core/space_obj.h"
 
 #include <stdbool.h>
@@ -10,6 +11,7 @@
 
 struct pd {
     struct kobject obj;
+    struct quota quota;         /* kernel memory this PD may use (not for PD_NOVA) */
     struct space_obj objs;
     uint64_t *pml4;             /* host page table; NULL for PD_NOVA */
     uint8_t *pio_bitmap;        /* TSS format (1 = denied), 8 KiB; NULL = no ports */
@@ -19,7 +21,8 @@ struct pd {
 
 extern struct pd *pd_nova, *pd_root;
 
-/* Create PD_NOVA (nova = true: no page table, physical resources) or an ordinary PD. */
-struct pd *pd_create(bool nova);
+/* Create PD_NOVA (nova = true: no page table, physical resources) or an ordinary PD. The PD's
+   own structures are charged to acct; it gets a quota of `reserve` bytes, also taken from acct. */
+struct pd *pd_create(bool nova, struct quota *acct, uint64_t reserve);
 /* Whether the PD may use port p (PD_NOVA: every port that is not protected). */
 bool pd_has_port(const struct pd *pd, unsigned port);

@@ -7,9 +7,9 @@
 
 static SLAB_CACHE(pt_cache, "pt", sizeof(struct pt));
 
-struct pt *pt_create(struct ec *ec, uint64_t ip)
+struct pt *pt_create(struct ec *ec, uint64_t ip, struct quota *q)
 {
-    struct pt *pt = slab_alloc(&pt_cache);
+    struct pt *pt = slab_alloc_q(&pt_cache, q);
     if (!pt)
         return NULL;
     pt->obj.type = KOBJ_PT;

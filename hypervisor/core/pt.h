@@ -4,6 +4,8 @@
 
 #include "core/kobject.h"
 
+struct quota;
+
 #include <stdint.h>
 
 struct ec;
@@ -16,4 +18,4 @@ struct pt {
     uint32_t mtd;
 };
 
-struct pt *pt_create(struct ec *ec, uint64_t ip);
+struct pt *pt_create(struct ec *ec, uint64_t ip, struct quota *q);

@@ -8,6 +8,7 @@
 #include "core/hip.h"
 #include "core/memory.h"
 #include "core/pd.h"
+#include "core/pmm.h"
 #include "core/sc.h"
 #include "core/sched.h"
 #include "core/space_mem.h"
@@ -21,6 +22,8 @@
 #define ROOT_PRIO       127
 #define ROOT_BUDGET_MS  1000
 #define ROOT_USER_END   NOVA_ROOT_UTCB_VADDR   /* segments must stay below the UTCB and HIP */
+/* Pages kept back from the root quota for the kernel itself (stacks of CPUs, split page tables). */
+#define ROOT_RESERVE_PAGES(free) ((free) > 64 ? (free) - 64 : 0)
 
 static struct elf_image root_image;
 
@@ -63,7 +66,7 @@ static void map_segments(struct pd *pd, uint64_t mod_start)
         uint64_t pa = mod_start + (s->offset & ~PAGE_MASK);
         for (uint64_t va = first; va < end; va += PAGE_SIZE, pa += PAGE_SIZE) {
             uint64_t f = PTE_U | (perms & NOVA_PERM_MEM_W ? PTE_W : 0) | (perms & NOVA_PERM_MEM_XU ? 0 : PTE_NX);
-            if (paging_map(pd->pml4, va, pa, f) < 0)
+            if (paging_map(pd->pml4, va, pa, f, &pd->quota) < 0)
                 panic("out of memory mapping the root task");
         }
     }
@@ -77,9 +80,10 @@ static void install(struct pd *pd, uint64_t sel, struct kobject *obj, unsigned p
 
 void root_start(const struct mb_module *mod, uint32_t boot_magic, uint32_t boot_info)
 {
-    struct pd *pd = pd_root = pd_create(false);
-    struct ec *ec = pd ? ec_create(pd, 0, NOVA_ROOT_UTCB_VADDR, 0, EC_GLOBAL, true) : NULL;
-    struct sc *sc = ec ? sc_create(ec, ROOT_PRIO, hip->stc_freq / 1000 * ROOT_BUDGET_MS) : NULL;
+    /* The root PD may have the kernel spend all the memory that is left on it and its children. */
+    struct pd *pd = pd_root = pd_create(false, NULL, ROOT_RESERVE_PAGES(pmm_free_pages()) * PAGE_SIZE);
+    struct ec *ec = pd ? ec_create(pd, 0, NOVA_ROOT_UTCB_VADDR, 0, EC_GLOBAL, true, &pd->quota) : NULL;
+    struct sc *sc = ec ? sc_create(ec, ROOT_PRIO, hip->stc_freq / 1000 * ROOT_BUDGET_MS, &pd->quota) : NULL;
     if (!sc)
         panic("out of memory creating the root PD");
 

@@ -8,9 +8,9 @@
 
 static SLAB_CACHE(sc_cache, "sc", sizeof(struct sc));
 
-struct sc *sc_create(struct ec *ec, unsigned prio, uint64_t budget_ticks)
+struct sc *sc_create(struct ec *ec, unsigned prio, uint64_t budget_ticks, struct quota *q)
 {
-    struct sc *sc = slab_alloc(&sc_cache);
+    struct sc *sc = slab_alloc_q(&sc_cache, q);
     if (!sc)
         return NULL;
     sc->obj.type = KOBJ_SC;

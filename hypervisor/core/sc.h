@@ -4,6 +4,8 @@
 
 #include "core/kobject.h"
 
+struct quota;
+
 #include <stdint.h>
 
 struct ec;
@@ -21,6 +23,6 @@ struct sc {
     int queued;
 };
 
-struct sc *sc_create(struct ec *ec, unsigned prio, uint64_t budget_ticks);
+struct sc *sc_create(struct ec *ec, unsigned prio, uint64_t budget_ticks, struct quota *q);
 /* Total consumed time including the current slice if the SC is running now. */
 uint64_t sc_consumed(const struct sc *sc);

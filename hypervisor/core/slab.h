@@ -19,3 +19,7 @@ struct slab_cache {
 /* Returns a zeroed object, or NULL when no page is left. */
 void *slab_alloc(struct slab_cache *c);
 void slab_free(struct slab_cache *c, void *obj);
+struct quota;
+/* The same, with the object's size charged to (refunded to) q. */
+void *slab_alloc_q(struct slab_cache *c, struct quota *q);
+void slab_free_q(struct slab_cache *c, void *obj, struct quota *q);

@@ -11,9 +11,9 @@
 
 static SLAB_CACHE(sm_cache, "sm", sizeof(struct sm));
 
-struct sm *sm_create(uint64_t counter)
+struct sm *sm_create(uint64_t counter, struct quota *q)
 {
-    struct sm *sm = slab_alloc(&sm_cache);
+    struct sm *sm = slab_alloc_q(&sm_cache, q);
     if (!sm)
         return NULL;
     sm->obj.type = KOBJ_SM;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "core/kobject.h"
+
+struct quota;
 #include "core/spinlock.h"
 
 #include <stdbool.h>
@@ -17,7 +19,7 @@ struct sm {
     struct ec *head, *tail;     /* waiters, oldest first */
 };
 
-struct sm *sm_create(uint64_t counter);
+struct sm *sm_create(uint64_t counter, struct quota *q);
 /* up: wake the oldest waiter or count; OVRFLOW when the counter would wrap. */
 unsigned sm_up(struct sm *sm);
 /* down (zero: clear the counter instead of decrementing); blocks ec when the counter is 0.

@@ -76,7 +76,7 @@ unsigned space_mem_delegate(struct pd *spd, struct pd *dpd, uint64_t src, uint64
             paging_unmap(dpd->pml4, va);
             continue;
         }
-        if (paging_map(dpd->pml4, va, pa, perms_to_pte((unsigned)perms) | attr) < 0)
+        if (paging_map(dpd->pml4, va, pa, perms_to_pte((unsigned)perms) | attr, &dpd->quota) < 0)
             return NOVA_INS_MEM;
     }
     return NOVA_SUCCESS;
@@ -84,5 +84,5 @@ unsigned space_mem_delegate(struct pd *spd, struct pd *dpd, uint64_t src, uint64
 
 int space_mem_map_kernel_page(struct pd *pd, uint64_t va, uint64_t pa, int writable)
 {
-    return paging_map(pd->pml4, va, pa, PTE_U | PTE_NX | PTE_KERNEL_OWNED | (writable ? PTE_W : 0));
+    return paging_map(pd->pml4, va, pa, PTE_U | PTE_NX | PTE_KERNEL_OWNED | (writable ? PTE_W : 0), &pd->quota);
 }

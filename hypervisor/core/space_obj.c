@@ -3,6 +3,7 @@
 
 #include "core/space_obj.h"
 #include "core/pmm.h"
+#include "core/quota.h"
 
 #include <nova/selectors.h>
 #include <nova/status.h>
@@ -12,9 +13,10 @@
 #define LEAF_SIZE (1u << LEAF_BITS)
 _Static_assert(NOVA_SEL_NUM == LEAF_SIZE * LEAF_SIZE, "two levels cover the selector space");
 
-int space_obj_init(struct space_obj *s)
+int space_obj_init(struct space_obj *s, struct quota *acct, struct quota *q)
 {
-    s->dir = page_alloc(0);
+    s->q = q;
+    s->dir = quota_page_alloc(acct, 0);
     return s->dir ? 0 : -1;
 }
 
@@ -31,7 +33,7 @@ unsigned space_obj_insert(struct space_obj *s, uint64_t sel, cap_t cap)
     if (sel >= NOVA_SEL_NUM)
         return NOVA_BAD_PAR;
     cap_t **slot = &s->dir[sel >> LEAF_BITS];
-    if (!*slot && !(*slot = page_alloc(0)))
+    if (!*slot && !(*slot = quota_page_alloc(s->q, 0)))
         return NOVA_INS_MEM;
     struct kobject *o = cap_object(cap);
     if (o)

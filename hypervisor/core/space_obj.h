@@ -6,11 +6,15 @@
 
 #include <stdint.h>
 
+struct quota;
+
 struct space_obj {
-    cap_t **dir;    /* 512 pointers to leaf pages of 512 capabilities, allocated on demand */
+    cap_t **dir;        /* 512 pointers to leaf pages of 512 capabilities, allocated on demand */
+    struct quota *q;    /* leaf pages are charged here (the PD that owns the space) */
 };
 
-int space_obj_init(struct space_obj *s);
+/* The directory page is charged to acct (the creator); later leaves to q. */
+int space_obj_init(struct space_obj *s, struct quota *acct, struct quota *q);
 cap_t space_obj_lookup(const struct space_obj *s, uint64_t sel);
 /* Store cap at sel (taking a reference on its object); returns NOVA_SUCCESS, BAD_PAR or INS_MEM. */
 unsigned space_obj_insert(struct space_obj *s, uint64_t sel, cap_t cap);

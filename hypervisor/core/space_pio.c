@@ -4,6 +4,7 @@
 #include "core/space_pio.h"
 #include "core/pd.h"
 #include "core/pmm.h"
+#include "core/quota.h"
 #include "x86/tss.h"
 
 #include <nova/caps.h>
@@ -16,7 +17,7 @@ _Static_assert(IO_BITMAP_BYTES == 4096 << BITMAP_ORDER, "bitmap size");
 unsigned space_pio_delegate(struct pd *spd, struct pd *dpd, uint64_t base, unsigned ord, unsigned pmm)
 {
     if (!dpd->pio_bitmap) {
-        if (!(dpd->pio_bitmap = page_alloc(BITMAP_ORDER)))
+        if (!(dpd->pio_bitmap = quota_page_alloc(&dpd->quota, BITMAP_ORDER)))
             return NOVA_INS_MEM;
         memset(dpd->pio_bitmap, 0xff, IO_BITMAP_BYTES);
     }

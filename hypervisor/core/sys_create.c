@@ -23,6 +23,7 @@
 #include <nova/status.h>
 
 #define RFLAGS_AC (1ull << 18)
+#define PD_QUOTA_SHARE 4
 
 /* Common checks: the new selector must be null and the owner a PD with the given permission. */
 static struct pd *creation_checks(struct ec *ec, unsigned perm)
@@ -41,9 +42,12 @@ static __attribute__((noreturn)) void finish_install(struct ec *ec, struct kobje
 void sys_create_pd(struct ec *ec)
 {
     uint64_t own_cap = space_obj_lookup(&ec->pd->objs, ec->regs.rsi);
-    if (!creation_checks(ec, NOVA_PERM_PD_PD))
+    struct pd *own = creation_checks(ec, NOVA_PERM_PD_PD);
+    if (!own)
         ec_sys_finish(ec, NOVA_BAD_CAP);
-    struct pd *pd = pd_create(false);
+    /* The spec leaves quotas open: a new PD gets a quarter of what its owner has left. */
+    uint64_t left = own->quota.limit - __atomic_load_n(&own->quota.used, __ATOMIC_RELAXED);
+    struct pd *pd = pd_create(false, &own->quota, left / PD_QUOTA_SHARE);
     if (!pd)
         ec_sys_finish(ec, NOVA_INS_MEM);
     finish_install(ec, &pd->obj, cap_perms(own_cap)); /* permissions inherited from the owner's capability */
@@ -65,7 +69,8 @@ void sys_create_ec(struct ec *ec)
         ec_sys_finish(ec, NOVA_BAD_PAR); /* outside user space, or not free */
 
     bool global = flags & NOVA_CREATE_EC_T;
-    struct ec *e = ec_create(own, cpu, utcb, ec->regs.r8, global ? EC_GLOBAL : EC_LOCAL, flags & NOVA_CREATE_EC_F);
+    struct ec *e = ec_create(own, cpu, utcb, ec->regs.r8, global ? EC_GLOBAL : EC_LOCAL, flags & NOVA_CREATE_EC_F,
+                             &own->quota);
     if (!e)
         ec_sys_finish(ec, NOVA_INS_MEM);
     if (space_mem_map_kernel_page(own, utcb, virt_to_phys(e->utcb), 1) < 0)
@@ -83,7 +88,8 @@ void sys_create_ec(struct ec *ec)
 
 void sys_create_sc(struct ec *ec)
 {
-    if (!creation_checks(ec, NOVA_PERM_PD_SC))
+    struct pd *own = creation_checks(ec, NOVA_PERM_PD_SC);
+    if (!own)
         ec_sys_finish(ec, NOVA_BAD_CAP);
     struct ec *e = (struct ec *)cap_check(space_obj_lookup(&ec->pd->objs, ec->regs.rdx), KOBJ_EC,
                                           NOVA_PERM_EC_BIND_SC);
@@ -93,7 +99,7 @@ void sys_create_sc(struct ec *ec)
     unsigned budget = nova_scd_budget(scd), prio = nova_scd_prio(scd), cos = nova_scd_cos(scd);
     if (!budget || !prio || cos || (scd & NOVA_SCD_RSVD_MASK))
         ec_sys_finish(ec, NOVA_BAD_PAR); /* no classes of service are configured */
-    struct sc *sc = sc_create(e, prio, tsc_hz / 1000 * budget);
+    struct sc *sc = sc_create(e, prio, tsc_hz / 1000 * budget, &own->quota);
     if (!sc)
         ec_sys_finish(ec, NOVA_INS_MEM);
     unsigned st = space_obj_insert(&ec->pd->objs, nova_hc_sel(ec->regs.rdi), cap_make(&sc->obj, NOVA_PERM_SC_ALL));
@@ -104,13 +110,14 @@ void sys_create_sc(struct ec *ec)
 
 void sys_create_pt(struct ec *ec)
 {
-    if (!creation_checks(ec, NOVA_PERM_PD_EC_PT_SM))
+    struct pd *own = creation_checks(ec, NOVA_PERM_PD_EC_PT_SM);
+    if (!own)
         ec_sys_finish(ec, NOVA_BAD_CAP);
     struct ec *e = (struct ec *)cap_check(space_obj_lookup(&ec->pd->objs, ec->regs.rdx), KOBJ_EC,
                                           NOVA_PERM_EC_BIND_PT);
     if (!e || e->kind != EC_LOCAL)
         ec_sys_finish(ec, NOVA_BAD_CAP);
-    struct pt *pt = pt_create(e, ec->regs.rax);
+    struct pt *pt = pt_create(e, ec->regs.rax, &own->quota);
     if (!pt)
         ec_sys_finish(ec, NOVA_INS_MEM);
     finish_install(ec, &pt->obj, NOVA_PERM_PT_ALL);
@@ -118,9 +125,10 @@ void sys_create_pt(struct ec *ec)
 
 void sys_create_sm(struct ec *ec)
 {
-    if (!creation_checks(ec, NOVA_PERM_PD_EC_PT_SM))
+    struct pd *own = creation_checks(ec, NOVA_PERM_PD_EC_PT_SM);
+    if (!own)
         ec_sys_finish(ec, NOVA_BAD_CAP);
-    struct sm *sm = sm_create(ec->regs.rdx);
+    struct sm *sm = sm_create(ec->regs.rdx, &own->quota);
     if (!sm)
         ec_sys_finish(ec, NOVA_INS_MEM);
     finish_install(ec, &sm->obj, NOVA_PERM_SM_ALL);

@@ -4,6 +4,7 @@
 #include "x86/paging.h"
 #include "core/memory.h"
 #include "core/pmm.h"
+#include "core/quota.h"
 #include "x86/cpu.h"
 
 #include <nova/caps.h>
@@ -52,16 +53,16 @@ void paging_init_cpu(void)
     set_cr3(virt_to_phys(boot_pml4));
 }
 
-uint64_t *paging_create(void)
+uint64_t *paging_create(struct quota *q)
 {
-    uint64_t *pml4 = page_alloc(0);
+    uint64_t *pml4 = quota_page_alloc(q, 0);
     if (pml4)
         memcpy(pml4 + PML4_USER_SLOTS, boot_pml4 + PML4_USER_SLOTS, PML4_USER_SLOTS * sizeof(uint64_t));
     return pml4;
 }
 
 /* Walk to the leaf table for va, allocating missing levels when asked. */
-static uint64_t *walk(const uint64_t *pml4, uint64_t va, int alloc)
+static uint64_t *walk(const uint64_t *pml4, uint64_t va, int alloc, struct quota *q)
 {
     uint64_t *table = (uint64_t *)pml4;
     for (int shift = 39; shift > 12; shift -= 9) {
@@ -69,7 +70,7 @@ static uint64_t *walk(const uint64_t *pml4, uint64_t va, int alloc)
         if (!(*e & PTE_P)) {
             if (!alloc)
                 return NULL;
-            uint64_t *next = page_alloc(0);
+            uint64_t *next = quota_page_alloc(q, 0);
             if (!next)
                 return NULL;
             *e = virt_to_phys(next) | PTE_P | PTE_W | PTE_U;
@@ -79,9 +80,9 @@ static uint64_t *walk(const uint64_t *pml4, uint64_t va, int alloc)
     return &table[(va >> 12) & (PT_ENTRIES - 1)];
 }
 
-int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags)
+int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags, struct quota *q)
 {
-    uint64_t *pte = walk(pml4, va, 1);
+    uint64_t *pte = walk(pml4, va, 1, q);
     if (!pte)
         return -1;
     *pte = (pa & PTE_ADDR) | pte_flags | PTE_P;
@@ -91,13 +92,13 @@ int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags)
 
 uint64_t paging_lookup(const uint64_t *pml4, uint64_t va)
 {
-    uint64_t *pte = walk(pml4, va, 0);
+    uint64_t *pte = walk(pml4, va, 0, NULL);
     return pte ? *pte : 0;
 }
 
 void paging_unmap(uint64_t *pml4, uint64_t va)
 {
-    uint64_t *pte = walk(pml4, va, 0);
+    uint64_t *pte = walk(pml4, va, 0, NULL);
     if (pte && *pte) {
         *pte = 0;
         invlpg(va);

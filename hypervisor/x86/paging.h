@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+struct quota;
+
 #define PTE_P       (1ull << 0)
 #define PTE_W       (1ull << 1)
 #define PTE_U       (1ull << 2)
@@ -24,9 +26,9 @@ void paging_init(uint64_t phys_end);
 /* Per-CPU part: PAT, global pages, the kernel page table. */
 void paging_init_cpu(void);
 /* A fresh PML4 with an empty user half and the shared kernel half; NULL when out of memory. */
-uint64_t *paging_create(void);
+uint64_t *paging_create(struct quota *q);
 /* Map one 4 KiB page; intermediate tables are allocated. Returns 0, or -1 when out of memory. */
-int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags);
+int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags, struct quota *q);
 /* The leaf entry for va, or 0 if nothing is mapped there. */
 uint64_t paging_lookup(const uint64_t *pml4, uint64_t va);
 void paging_unmap(uint64_t *pml4, uint64_t va);

@@ -17,6 +17,8 @@ void cases_events(void);
 void cases_sm(void);
 void cases_sched(void);
 void cases_fpu(void);
+void cases_quota(void);
+void cases_stress(void);
 
 /* Free selectors and virtual addresses the cases may use. */
 #define SEL_SCRATCH     0x100       /* 0x100..0x1ff */

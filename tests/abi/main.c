@@ -38,6 +38,7 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
     cases_sm();
     cases_sched();
     cases_fpu();
+    cases_quota();
 
     suite_summary();
     roottask_finish(&boot, suite.failed ? 1 : 0);
