@@ -19,6 +19,7 @@ void cases_sched(void);
 void cases_fpu(void);
 void cases_quota(void);
 void cases_stress(void);
+void cases_sanity(void);
 
 /* Free selectors and virtual addresses the cases may use. */
 #define SEL_SCRATCH     0x100       /* 0x100..0x1ff */

@@ -183,3 +183,16 @@ void cases_ipc(void)
     cases_helping();
     cases_abort_cpu();
 }
+
+/* After everything else (the stress above all): a fresh server answers a fresh call. */
+void cases_sanity(void)
+{
+    struct server s;
+    server_create(&s, 0, 0, sum_server, 0);
+    uint64_t *w = root_utcb();
+    w[0] = 40;
+    w[1] = 2;
+    unsigned st = hc_ipc_call(s.pt, NOVA_MTD_WORDS(2), 0, 0);
+    suite_case("sanity_after_stress", st == NOVA_SUCCESS && w[0] == 42, "status %s sum %lu", nova_status_name(st),
+               w[0]);
+}

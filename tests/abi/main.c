@@ -39,6 +39,8 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
     cases_sched();
     cases_fpu();
     cases_quota();
+    cases_stress();
+    cases_sanity();
 
     suite_summary();
     roottask_finish(&boot, suite.failed ? 1 : 0);
