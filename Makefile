@@ -12,12 +12,13 @@ include lib/build.mk
 include hypervisor/build.mk
 include root/build.mk
 include tests/abi/build.mk
+include tests/bench/build.mk
 include images/build.mk
 include tests/unit/build.mk
 
-.PHONY: all run test test-quick test-unit image clean deps
+.PHONY: all run test test-quick bench image clean deps
 
-all: $(HYPERVISOR_ELF) $(HYPERVISOR_MB1) $(ROOT_ELF) $(ABI_ELF)
+all: $(HYPERVISOR_ELF) $(HYPERVISOR_MB1) $(ROOT_ELF) $(ABI_ELF) $(BENCH_ELF)
 
 image: $(NOVA_ISO)
 
@@ -32,6 +33,10 @@ test: all image unit | need-qemu need-pytest
 # A fast subset for the inner loop: unit tests and one boot.
 test-quick: all unit | need-qemu need-pytest
 	$(PYTHON) -m pytest -q -m quick tests
+
+# Micro-benchmarks under QEMU: a table of TSC cycles per operation, and build/bench.json.
+bench: all | need-qemu
+	$(PYTHON) tests/bench/run.py
 
 clean:
 	rm -rf $(BUILD)

@@ -4,5 +4,5 @@
 ABI_ELF  := $(BUILD)/abi.elf
 ABI_OBJS := $(call objs,user,$(wildcard tests/abi/*.c))
 
-$(ABI_ELF): $(ABI_OBJS) $(LIB_OBJS) $(USER_LD)
+$(ABI_ELF): $(ABI_OBJS) $(LIB_A) $(USER_LD)
 	$(call user-elf,$@,$(ABI_OBJS))

@@ -2,7 +2,7 @@
 /* Cases: object creation (spec 5.3) with every status code it lists. */
 
 #include "cases.h"
-#include "res.h"
+#include <res.h>
 #include "suite.h"
 
 #include <hc.h>

@@ -2,7 +2,7 @@
 /* Cases: host exceptions as events (spec 8.6.1), architectural MTD transfer, POISON, kills, recall. */
 
 #include "cases.h"
-#include "res.h"
+#include <res.h>
 #include "suite.h"
 
 #include <hc.h>

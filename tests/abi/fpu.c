@@ -2,7 +2,7 @@
 /* Cases: the F flag of create_ec: FPU state kept per EC across switches. (#NM without F: events.c.) */
 
 #include "cases.h"
-#include "res.h"
+#include <res.h>
 #include "suite.h"
 
 #include <hc.h>

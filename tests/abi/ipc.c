@@ -2,7 +2,7 @@
 /* Cases: ipc_call / ipc_reply (spec 5.2): words, PID, MTD, TIMEOUT, helping, BAD_CPU, ABORTED. */
 
 #include "cases.h"
-#include "res.h"
+#include <res.h>
 #include "suite.h"
 
 #include <hc.h>

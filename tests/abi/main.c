@@ -2,7 +2,7 @@
 /* ABI conformance suite: a root task that checks the hypercall interface case by case. */
 
 #include "cases.h"
-#include "res.h"
+#include <res.h>
 #include "suite.h"
 
 #include <hc.h>

@@ -2,7 +2,7 @@
 /* Cases: kernel memory quotas: objects are charged to their owner PD, INS_MEM when it is spent. */
 
 #include "cases.h"
-#include "res.h"
+#include <res.h>
 #include "suite.h"
 
 #include <hc.h>

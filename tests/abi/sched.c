@@ -2,7 +2,7 @@
 /* Cases: scheduling (spec 2.3, 5.3.3, 5.4.3): priorities, round robin by budget, consumed time. */
 
 #include "cases.h"
-#include "res.h"
+#include <res.h>
 #include "suite.h"
 
 #include <hc.h>

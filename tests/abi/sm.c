@@ -2,7 +2,7 @@
 /* Cases: semaphores (spec 5.4.5): up, down, down-to-zero, timeouts, OVRFLOW, FIFO wake order. */
 
 #include "cases.h"
-#include "res.h"
+#include <res.h>
 #include "suite.h"
 
 #include <hc.h>

@@ -3,7 +3,7 @@
    checks that the kernel, the root task and a fresh IPC round trip still work. */
 
 #include "cases.h"
-#include "res.h"
+#include <res.h>
 #include "suite.h"
 
 #include <hc.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Resources the cases allocate: free selectors, UTCB addresses and stacks. */
+/* Simple resource allocation for root tasks: free selectors, UTCB addresses, stacks, deadlines. */
 #pragma once
 
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Resources the cases allocate: free selectors, UTCB addresses and stacks. */
+/* Simple resource allocation for root tasks: free selectors, UTCB addresses, stacks, deadlines. */
 
 #include "res.h"
-#include "cases.h"
+#include "hc.h"
 
 #include <nova/hip.h>
 
@@ -44,7 +44,6 @@ unsigned other_cpu(void)
     return cpu_num() > 1 ? 1 : 0;
 }
 
-#include <hc.h>
 
 uint64_t deadline_ms(unsigned ms)
 {
