@@ -4,5 +4,5 @@
 ROOT_ELF  := $(BUILD)/root.elf
 ROOT_OBJS := $(call objs,user,$(wildcard root/*.c))
 
-$(ROOT_ELF): $(ROOT_OBJS) $(LIB_OBJS) $(USER_LD)
+$(ROOT_ELF): $(ROOT_OBJS) $(LIB_A) $(USER_LD)
 	$(call user-elf,$@,$(ROOT_OBJS))

@@ -29,7 +29,8 @@ static int range_ok(uint64_t base, unsigned ord, uint64_t size)
     return (base & (n - 1)) == 0 && n <= size && base <= size - n;
 }
 
-unsigned ctrl_pd(struct pd *cur, uint64_t spd_sel, uint64_t dpd_sel, uint64_t src_op, uint64_t dst_op)
+unsigned ctrl_pd(struct pd *cur, uint64_t spd_sel, uint64_t dpd_sel, uint64_t src_op, uint64_t dst_op,
+                 uint64_t *progress)
 {
     struct pd *spd = (struct pd *)cap_check(space_obj_lookup(&cur->objs, spd_sel), KOBJ_PD, NOVA_PERM_PD_CTRL);
     struct pd *dpd = (struct pd *)cap_check(space_obj_lookup(&cur->objs, dpd_sel), KOBJ_PD, NOVA_PERM_PD_CTRL);
@@ -48,17 +49,17 @@ unsigned ctrl_pd(struct pd *cur, uint64_t spd_sel, uint64_t dpd_sel, uint64_t sr
 
     switch (spc) {
     case NOVA_SPC_OBJ:
-        return space_obj_delegate(&spd->objs, &dpd->objs, src, dst, ord, pmm);
+        return space_obj_delegate(&spd->objs, &dpd->objs, src, dst, ord, pmm, progress);
     case NOVA_SPC_MEM:
         if (acc != NOVA_ACC_CPU_HST)
             return NOVA_BAD_FTR; /* guest and DMA page tables come with vCPUs and the IOMMU */
-        return space_mem_delegate(spd, dpd, src, dst, ord, pmm, ca);
+        return space_mem_delegate(spd, dpd, src, dst, ord, pmm, ca, progress);
     case NOVA_SPC_PIO:
         if (src != dst || acc > NOVA_ACC_CPU_GST)
             return NOVA_BAD_PAR;
         if (acc != NOVA_ACC_CPU_HST)
             return NOVA_BAD_FTR; /* guest I/O permission maps come with vCPUs */
-        return space_pio_delegate(spd, dpd, src, ord, pmm);
+        return space_pio_delegate(spd, dpd, src, ord, pmm, progress);
     default: /* NOVA_SPC_MSR */
         if (src != dst || acc != NOVA_ACC_CPU_GST)
             return NOVA_BAD_PAR;

@@ -7,4 +7,6 @@
 struct pd;
 
 /* Operands as the hypercall carries them: src_op = RDX, dst_op = RAX. Returns the ABI status. */
-unsigned ctrl_pd(struct pd *cur, uint64_t spd_sel, uint64_t dpd_sel, uint64_t src_op, uint64_t dst_op);
+/* *progress: where a preempted call left off (0 for a new call). May return STATUS_PREEMPTED. */
+unsigned ctrl_pd(struct pd *cur, uint64_t spd_sel, uint64_t dpd_sel, uint64_t src_op, uint64_t dst_op,
+                 uint64_t *progress);

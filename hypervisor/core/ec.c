@@ -14,6 +14,7 @@
 #include "x86/cpu.h"
 #include "x86/fpu.h"
 #include "x86/gdt.h"
+#include "x86/tlb.h"
 #include "x86/paging.h"
 #include "x86/percpu.h"
 
@@ -78,9 +79,7 @@ void ec_resume(struct ec *ec)
     }
     c->current = ec;
     gdt_set_frame(c, (uint64_t)(&ec->regs + 1));
-    uint64_t cr3 = virt_to_phys(ec->pd->pml4);
-    if (get_cr3() != cr3)
-        set_cr3(cr3);
+    tlb_activate(c, ec->pd);
     load_io_bitmap(c, ec->pd);
     fpu_switch(ec);
     ec->cont(ec);

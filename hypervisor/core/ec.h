@@ -42,6 +42,7 @@ struct ec {
     unsigned pending_event;     /* event to deliver once the handler is free */
     uint64_t fault_addr;        /* CR2 of the last page fault */
     void *fpu_area;             /* XSAVE area of an EC created with F=1, else NULL */
+    uint64_t hc_progress;       /* how far a preempted long hypercall got */
     struct ec *sm_next;         /* semaphore wait queue */
     uint64_t deadline;          /* absolute TSC deadline of a semaphore down, 0 = none */
     struct ec *timeout_next;

@@ -17,6 +17,7 @@ struct pd {
     uint8_t *pio_bitmap;        /* TSS format (1 = denied), 8 KiB; NULL = no ports */
     uint64_t pio_version;       /* bumped on every change, so CPUs know to reload their copy */
     bool is_nova;
+    uint64_t cpu_mask;          /* CPUs whose CR3 holds this PD's page table now */
 };
 
 extern struct pd *pd_nova, *pd_root;

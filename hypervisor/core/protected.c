@@ -32,6 +32,23 @@ bool protected_page(uint64_t page)
     return false;
 }
 
+static bool hits(uint64_t first, uint64_t count, uint64_t page)
+{
+    return page >= first && page - first < count;
+}
+
+bool protected_range(uint64_t first, uint64_t count)
+{
+    if (first < image_end && image_first < first + count)
+        return true;
+    if (hits(first, count, lapic_page) || (acpi.lapic && hits(first, count, acpi.lapic >> PAGE_SHIFT)))
+        return true;
+    for (unsigned i = 0; i < acpi.nioapic; i++)
+        if (hits(first, count, acpi.ioapic[i] >> PAGE_SHIFT))
+            return true;
+    return false;
+}
+
 bool protected_port(unsigned port)
 {
     if (smi_cmd_protected && acpi.smi_cmd && port == acpi.smi_cmd)

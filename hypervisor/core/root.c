@@ -66,7 +66,7 @@ static void map_segments(struct pd *pd, uint64_t mod_start)
         uint64_t pa = mod_start + (s->offset & ~PAGE_MASK);
         for (uint64_t va = first; va < end; va += PAGE_SIZE, pa += PAGE_SIZE) {
             uint64_t f = PTE_U | (perms & NOVA_PERM_MEM_W ? PTE_W : 0) | (perms & NOVA_PERM_MEM_XU ? 0 : PTE_NX);
-            if (paging_map(pd->pml4, va, pa, f, &pd->quota) < 0)
+            if (paging_map(pd->pml4, va, pa, f, 0, &pd->quota) < 0)
                 panic("out of memory mapping the root task");
         }
     }

@@ -13,6 +13,7 @@
 #include "x86/percpu.h"
 #include "x86/smp_layout.h"
 #include "x86/timer.h"
+#include "x86/tlb.h"
 
 #include <stddef.h>
 
@@ -167,8 +168,7 @@ void schedule(void)
             ec_resume(ec_chain_end(sc->ec));
         /* Nothing to run: wait in the kernel's own address space for an interrupt. */
         c->current = NULL;
-        if (get_cr3() != virt_to_phys(boot_pml4))
-            set_cr3(virt_to_phys(boot_pml4));
+        tlb_activate(c, NULL);
         idle_wait();
         timeout_expire(c->id);
     }

@@ -9,8 +9,9 @@ struct pd;
 /* Number of physical page frames the platform can address (PHYS_NUM). */
 uint64_t space_mem_phys_pages(void);
 void space_mem_init(void);
-/* ctrl_pd MEM with CPU_HST access. */
+/* ctrl_pd MEM with CPU_HST access, in the largest pages source and alignment allow; resumes at
+   *progress and leaves it where it stopped (STATUS_PREEMPTED at a preemption point). */
 unsigned space_mem_delegate(struct pd *spd, struct pd *dpd, uint64_t src, uint64_t dst, unsigned ord, unsigned pmm,
-                            unsigned ca);
+                            unsigned ca, uint64_t *progress);
 /* Map a kernel-owned page (HIP, UTCB) into pd; such pages are never delegated further. */
 int space_mem_map_kernel_page(struct pd *pd, uint64_t va, uint64_t pa, int writable);

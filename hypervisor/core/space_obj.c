@@ -3,6 +3,7 @@
 
 #include "core/space_obj.h"
 #include "core/pmm.h"
+#include "core/preempt.h"
 #include "core/quota.h"
 
 #include <nova/selectors.h>
@@ -48,9 +49,11 @@ unsigned space_obj_insert(struct space_obj *s, uint64_t sel, cap_t cap)
 }
 
 unsigned space_obj_delegate(struct space_obj *src, struct space_obj *dst, uint64_t s, uint64_t d, unsigned ord,
-                            unsigned pmm)
+                            unsigned pmm, uint64_t *progress)
 {
-    for (uint64_t i = 0; i < (1ull << ord); i++) {
+    for (uint64_t i = *progress; i < (1ull << ord); *progress = ++i) {
+        if ((i + 1) % PREEMPT_STEPS == 0 && preempt_wanted())
+            return STATUS_PREEMPTED;
         cap_t c = space_obj_lookup(src, s + i);
         unsigned perms = cap_perms(c) & pmm;
         cap_t n = cap_object(c) && perms ? cap_make(cap_object(c), perms) : CAP_NULL;

@@ -21,4 +21,4 @@ unsigned space_obj_insert(struct space_obj *s, uint64_t sel, cap_t cap);
 
 /* ctrl_pd for the object space: copy 2^ord capabilities with their permissions masked by pmm. */
 unsigned space_obj_delegate(struct space_obj *src, struct space_obj *dst, uint64_t s, uint64_t d, unsigned ord,
-                            unsigned pmm);
+                            unsigned pmm, uint64_t *progress);

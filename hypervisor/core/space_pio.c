@@ -14,13 +14,15 @@
 #define BITMAP_ORDER 1 /* 8 KiB */
 _Static_assert(IO_BITMAP_BYTES == 4096 << BITMAP_ORDER, "bitmap size");
 
-unsigned space_pio_delegate(struct pd *spd, struct pd *dpd, uint64_t base, unsigned ord, unsigned pmm)
+unsigned space_pio_delegate(struct pd *spd, struct pd *dpd, uint64_t base, unsigned ord, unsigned pmm,
+                            uint64_t *progress)
 {
     if (!dpd->pio_bitmap) {
         if (!(dpd->pio_bitmap = quota_page_alloc(&dpd->quota, BITMAP_ORDER)))
             return NOVA_INS_MEM;
         memset(dpd->pio_bitmap, 0xff, IO_BITMAP_BYTES);
     }
+    (void)progress; /* at most 65536 bits: short enough to finish in one go */
     for (uint64_t p = base; p < base + (1ull << ord); p++) {
         if ((pmm & NOVA_PERM_PIO_A) && pd_has_port(spd, (unsigned)p))
             dpd->pio_bitmap[p / 8] &= (uint8_t)~(1u << (p % 8));

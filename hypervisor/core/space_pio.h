@@ -7,4 +7,5 @@
 struct pd;
 
 /* ctrl_pd PIO with CPU_HST access: ports [base, base + 2^ord). */
-unsigned space_pio_delegate(struct pd *spd, struct pd *dpd, uint64_t base, unsigned ord, unsigned pmm);
+unsigned space_pio_delegate(struct pd *spd, struct pd *dpd, uint64_t base, unsigned ord, unsigned pmm,
+                            uint64_t *progress);

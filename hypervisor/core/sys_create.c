@@ -65,7 +65,7 @@ void sys_create_ec(struct ec *ec)
         ec_sys_finish(ec, NOVA_BAD_CPU);
     if (flags & NOVA_CREATE_EC_V)
         ec_sys_finish(ec, NOVA_BAD_FTR); /* vCPUs come with SVM/VMX support */
-    if (utcb >= NOVA_USER_VA_END || paging_lookup(own->pml4, utcb))
+    if (utcb >= NOVA_USER_VA_END || paging_lookup(own->pml4, utcb, NULL))
         ec_sys_finish(ec, NOVA_BAD_PAR); /* outside user space, or not free */
 
     bool global = flags & NOVA_CREATE_EC_T;

@@ -7,6 +7,7 @@
 #include "core/ec.h"
 #include "core/ipc.h"
 #include "core/pd.h"
+#include "core/preempt.h"
 #include "core/pt.h"
 #include "core/sc.h"
 #include "core/sched.h"
@@ -37,9 +38,16 @@ static __attribute__((noreturn)) void sys_ipc_reply(struct ec *ec)
     ipc_reply(ec, (uint32_t)ec->regs.rsi);
 }
 
+/* A long ctrl_pd stops at preemption points; it continues where it left off when the EC runs again. */
 static __attribute__((noreturn)) void sys_ctrl_pd(struct ec *ec)
 {
-    ec_sys_finish(ec, ctrl_pd(ec->pd, nova_hc_sel(ec->regs.rdi), ec->regs.rsi, ec->regs.rdx, ec->regs.rax));
+    unsigned st = ctrl_pd(ec->pd, nova_hc_sel(ec->regs.rdi), ec->regs.rsi, ec->regs.rdx, ec->regs.rax, &ec->hc_progress);
+    if (st == STATUS_PREEMPTED) {
+        ec->cont = ec_retry_hypercall;
+        schedule();
+    }
+    ec->hc_progress = 0;
+    ec_sys_finish(ec, st);
 }
 
 /* Recall (spec 5.4.2): the EC raises a recall event before it next returns to user mode. A strong

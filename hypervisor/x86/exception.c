@@ -6,6 +6,7 @@
 #include "core/ipc.h"
 #include "core/sched.h"
 #include "x86/lapic.h"
+#include "x86/tlb.h"
 #include "x86/cpu.h"
 #include "x86/percpu.h"
 #include "x86/regs.h"
@@ -55,6 +56,8 @@ static void interrupt(uint64_t vector)
     lapic_eoi();
     if (vector == VEC_TIMER || vector == VEC_IPI_RESCHED)
         sched_tick();
+    else if (vector == VEC_IPI_TLB)
+        tlb_flush_pending();
 }
 
 /* Called by entry.S for anything taken in kernel mode. Returns only for interrupts. */

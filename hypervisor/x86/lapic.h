@@ -8,6 +8,7 @@
 #define VEC_TIMER        0xf9    /* LAPIC timer (LVT range 0xf9-0xfc) */
 #define VEC_IPI_RESCHED  0xfd    /* another CPU made an SC ready here or changed a deadline */
 #define VEC_IPI_RECALL   0xfe    /* force the running EC into the kernel (strong recall) */
+#define VEC_IPI_TLB      0xfc    /* flush the TLB (shootdown) */
 #define VEC_SPURIOUS     0xff
 
 void lapic_init(void);

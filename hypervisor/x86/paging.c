@@ -8,6 +8,7 @@
 #include "x86/cpu.h"
 
 #include <nova/caps.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define MSR_PAT      0x277
@@ -61,13 +62,78 @@ uint64_t *paging_create(struct quota *q)
     return pml4;
 }
 
-/* Walk to the leaf table for va, allocating missing levels when asked. */
-static uint64_t *walk(const uint64_t *pml4, uint64_t va, int alloc, struct quota *q)
+#define PTE_PAT_LARGE (1ull << 12)    /* PAT bit in a 2 MiB or 1 GiB leaf */
+#define LEVEL_SHIFT(l) (12 + 9 * (l))
+
+static unsigned index_at(uint64_t va, unsigned level)
+{
+    return (va >> LEVEL_SHIFT(level)) & (PT_ENTRIES - 1);
+}
+
+static bool is_leaf(uint64_t e, unsigned level)
+{
+    return (e & PTE_P) && (level == 0 || (e & PTE_PS));
+}
+
+/* Leaf entry of the given level from 4 KiB-format flags, and back. */
+static uint64_t leaf_make(uint64_t pa, uint64_t flags, unsigned level)
+{
+    if (level == 0)
+        return (pa & PTE_ADDR) | flags | PTE_P;
+    uint64_t pat = flags & PTE_PAT ? PTE_PAT_LARGE : 0;
+    return (pa & PTE_ADDR) | (flags & ~PTE_PAT) | pat | PTE_PS | PTE_P;
+}
+
+static uint64_t leaf_as_4k(uint64_t e, unsigned level, uint64_t va)
+{
+    if (level == 0)
+        return e;
+    uint64_t size = 1ull << LEVEL_SHIFT(level), pat = e & PTE_PAT_LARGE ? PTE_PAT : 0;
+    uint64_t base = e & PTE_ADDR & ~(size - 1) & ~PTE_PAT_LARGE;
+    return (base + (va & (size - 1) & ~0xfffull)) | (e & ~PTE_ADDR & ~PTE_PS & ~PTE_PAT_LARGE) | pat;
+}
+
+/* Release a page table and everything below it. */
+static void free_table(uint64_t *table, unsigned level, struct quota *q)
+{
+    if (level > 1)
+        for (unsigned i = 0; i < PT_ENTRIES; i++)
+            if ((table[i] & PTE_P) && !(table[i] & PTE_PS))
+                free_table(phys_to_virt(table[i] & PTE_ADDR), level - 1, q);
+    quota_page_free(q, table, 0);
+}
+
+/* Replace a large leaf by a table of the next smaller size with the same translation. */
+static int split(uint64_t *e, unsigned level, struct quota *q)
+{
+    uint64_t *t = quota_page_alloc(q, 0);
+    if (!t)
+        return -1;
+    uint64_t size = 1ull << LEVEL_SHIFT(level - 1);
+    for (unsigned i = 0; i < PT_ENTRIES; i++) {
+        uint64_t small = leaf_as_4k(*e, level, i * size);
+        t[i] = leaf_make(small & PTE_ADDR, small & ~PTE_ADDR & ~PTE_P, level - 1);
+    }
+    *e = virt_to_phys(t) | PTE_P | PTE_W | PTE_U;
+    return 0;
+}
+
+/* The entry for va at `level`; tables are created (and large pages split) on the way when
+   alloc is set. Without alloc, a larger leaf on the way is returned instead (*found = its level). */
+static uint64_t *walk(const uint64_t *pml4, uint64_t va, unsigned level, bool alloc, struct quota *q,
+                      unsigned *found)
 {
     uint64_t *table = (uint64_t *)pml4;
-    for (int shift = 39; shift > 12; shift -= 9) {
-        uint64_t *e = &table[(va >> shift) & (PT_ENTRIES - 1)];
-        if (!(*e & PTE_P)) {
+    for (unsigned l = 3; l > level; l--) {
+        uint64_t *e = &table[index_at(va, l)];
+        if (is_leaf(*e, l)) {
+            if (!alloc) {
+                *found = l;
+                return e;
+            }
+            if (split(e, l, q) < 0)
+                return NULL;
+        } else if (!(*e & PTE_P)) {
             if (!alloc)
                 return NULL;
             uint64_t *next = quota_page_alloc(q, 0);
@@ -77,32 +143,62 @@ static uint64_t *walk(const uint64_t *pml4, uint64_t va, int alloc, struct quota
         }
         table = phys_to_virt(*e & PTE_ADDR);
     }
-    return &table[(va >> 12) & (PT_ENTRIES - 1)];
+    *found = level;
+    return &table[index_at(va, level)];
 }
 
-int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags, struct quota *q)
+int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags, unsigned level, struct quota *q)
 {
-    uint64_t *pte = walk(pml4, va, 1, q);
-    if (!pte)
+    unsigned found;
+    uint64_t *e = walk(pml4, va, level, true, q, &found);
+    if (!e)
         return -1;
-    *pte = (pa & PTE_ADDR) | pte_flags | PTE_P;
-    invlpg(va);
+    if (level > 0 && (*e & PTE_P) && !(*e & PTE_PS))
+        free_table(phys_to_virt(*e & PTE_ADDR), level - 1, q);
+    *e = leaf_make(pa, pte_flags, level);
     return 0;
 }
 
-uint64_t paging_lookup(const uint64_t *pml4, uint64_t va)
+uint64_t paging_lookup(const uint64_t *pml4, uint64_t va, unsigned *level)
 {
-    uint64_t *pte = walk(pml4, va, 0, NULL);
-    return pte ? *pte : 0;
+    unsigned found = 0;
+    uint64_t *e = walk(pml4, va, 0, false, NULL, &found);
+    if (level)
+        *level = found;
+    return e && (*e & PTE_P) ? leaf_as_4k(*e, found, va) : 0;
 }
 
-void paging_unmap(uint64_t *pml4, uint64_t va)
+int paging_unmap(uint64_t *pml4, uint64_t va, unsigned level, struct quota *q)
 {
-    uint64_t *pte = walk(pml4, va, 0, NULL);
-    if (pte && *pte) {
-        *pte = 0;
-        invlpg(va);
+    unsigned found;
+    uint64_t *e = walk(pml4, va, level, false, NULL, &found);
+    if (!e || !(*e & PTE_P))
+        return 0;
+    if (found > level) { /* a larger page covers va: keep the rest of it */
+        e = walk(pml4, va, level, true, q, &found);
+        if (!e)
+            return -1;
     }
+    if (level > 0 && !(*e & PTE_PS))
+        free_table(phys_to_virt(*e & PTE_ADDR), level - 1, q);
+    *e = 0;
+    return 1;
+}
+
+bool paging_any_flag(const uint64_t *pml4, uint64_t va, unsigned level, uint64_t flag)
+{
+    unsigned found;
+    uint64_t *e = walk(pml4, va, level, false, NULL, &found);
+    if (!e || !(*e & PTE_P))
+        return false;
+    if (is_leaf(*e, found))
+        return *e & flag;
+    /* a table below the requested size: look at every entry */
+    uint64_t size = 1ull << LEVEL_SHIFT(level - 1);
+    for (unsigned i = 0; i < PT_ENTRIES; i++)
+        if (paging_any_flag(pml4, (va & ~((size << 9) - 1)) + i * size, level - 1, flag))
+            return true;
+    return false;
 }
 
 void *paging_kernel_uc(uint64_t phys)

@@ -2,6 +2,7 @@
 /* x86-64 4-level page tables: the kernel half shared by every space, user halves per PD. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct quota;
@@ -27,11 +28,17 @@ void paging_init(uint64_t phys_end);
 void paging_init_cpu(void);
 /* A fresh PML4 with an empty user half and the shared kernel half; NULL when out of memory. */
 uint64_t *paging_create(struct quota *q);
-/* Map one 4 KiB page; intermediate tables are allocated. Returns 0, or -1 when out of memory. */
-int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags, struct quota *q);
-/* The leaf entry for va, or 0 if nothing is mapped there. */
-uint64_t paging_lookup(const uint64_t *pml4, uint64_t va);
-void paging_unmap(uint64_t *pml4, uint64_t va);
+/* Levels of leaf size: 0 = 4 KiB, 1 = 2 MiB, 2 = 1 GiB. Flags are always given in 4 KiB form.
+   Map one leaf; tables on the way are allocated (charged to q), a larger page on the way is
+   split, and a table the new leaf replaces is freed. Returns 0, or -1 when out of memory. */
+int paging_map(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t pte_flags, unsigned level, struct quota *q);
+/* The translation of va as a 4 KiB entry (0 if unmapped); *level gets the size of its leaf. */
+uint64_t paging_lookup(const uint64_t *pml4, uint64_t va, unsigned *level);
+/* Remove the mapping of the level-sized region at va (a larger page around it is split).
+   Returns 1 if something was mapped there, 0 if not, -1 when a split ran out of memory. */
+int paging_unmap(uint64_t *pml4, uint64_t va, unsigned level, struct quota *q);
+/* Whether any leaf inside the level-sized region at va carries flag (a software bit). */
+bool paging_any_flag(const uint64_t *pml4, uint64_t va, unsigned level, uint64_t flag);
 /* The direct-map address of a device page, remapped uncacheable (a 2 MiB page is split). */
 void *paging_kernel_uc(uint64_t phys);
 /* Map the first 2 MiB identically while APs start (their trampoline runs there); 0 removes it. */

@@ -25,6 +25,8 @@ struct percpu {
     uint64_t frame_top;         /* 0x18: end of the current EC's register frame (= TSS.RSP0) */
     struct ec *current;
     struct ec *fpu_owner;       /* whose state the FPU registers hold */
+    struct pd *active_pd;       /* whose page table CR3 holds (NULL: the kernel's) */
+    volatile int tlb_flush;     /* a shootdown asks this CPU to flush */
     struct pd *iobm_pd;         /* whose I/O bitmap the TSS holds */
     uint64_t iobm_version;
     uint64_t ist_top;           /* stack for NMI, #DF and #MC */
