@@ -7,9 +7,13 @@
 #include "core/pd.h"
 #include "core/pmm.h"
 #include "core/quota.h"
+#include "core/sc.h"
 #include "core/sched.h"
 #include "core/slab.h"
+#include "core/sm.h"
+#include "core/timeout.h"
 #include "core/ipc.h"
+#include "core/rcu.h"
 #include "core/syscall.h"
 #include "x86/cpu.h"
 #include "x86/fpu.h"
@@ -41,6 +45,7 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt
         return NULL;
     }
     ec->obj.type = KOBJ_EC;
+    ec->obj.q = q;
     ec->pd = pd;
     kobject_get(&pd->obj);
     ec->utcb_va = utcb_va;
@@ -73,6 +78,7 @@ static void load_io_bitmap(struct percpu *c, struct pd *pd)
 void ec_resume(struct ec *ec)
 {
     struct percpu *c = this_cpu();
+    rcu_quiescent();
     if (ec->recall && (ec->cont == ec_ret_sysret || ec->cont == ec_ret_iret)) {
         ec->recall = false;
         ec->cont = ec_event_recall_cont; /* on its way back to user mode: raise the recall event */
@@ -131,4 +137,37 @@ void ec_kill(struct ec *ec, const char *why)
     kprintf("nova: killed EC %p of PD %p: %s\n", (void *)ec, (void *)ec->pd, why);
     ipc_abort(ec);
     schedule();
+}
+
+static void ec_free(struct rcu_item *r)
+{
+    struct ec *ec = (struct ec *)((char *)r - offsetof(struct ec, obj.rcu));
+    struct quota *q = ec->obj.q;
+    if (ec->fpu_area) {
+        page_free(ec->fpu_area, 0);
+        quota_give(q, PAGE_SIZE);
+    }
+    quota_page_free(q, ec->utcb, 0);
+    slab_free_q(&ec_cache, ec, q);
+}
+
+void ec_destroy(struct ec *ec)
+{
+    ipc_abort(ec); /* marks it dead; a caller learns ABORTED, helpers retry */
+    struct sm *sm = ec->blocked_sm;
+    if (sm && sm_timeout(sm, ec))
+        kobject_put(&ec->obj); /* cannot reach zero again: we are destroying it */
+    timeout_cancel(ec);
+    if (ec->wake_sc) {
+        kobject_put(&ec->wake_sc->obj);
+        ec->wake_sc = NULL;
+    }
+    for (unsigned i = 0; i < cpu_count; i++) {
+        struct ec *owner = ec;
+        __atomic_compare_exchange_n(&cpus[i]->fpu_owner, &owner, NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+    }
+    if (paging_unmap(ec->pd->pml4, ec->utcb_va, 0, &ec->pd->quota) > 0)
+        tlb_shootdown(ec->pd);
+    kobject_put(&ec->pd->obj);
+    rcu_defer(&ec->obj.rcu, ec_free);
 }

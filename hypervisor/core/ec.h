@@ -65,6 +65,9 @@ bool ec_runnable(const struct ec *ec);
 /* The EC that actually runs for ec: follow the chain of calls in progress. */
 struct ec *ec_chain_end(struct ec *ec);
 
+/* The last reference is gone: abort its calls, unmap its UTCB, free it after a grace period. */
+void ec_destroy(struct ec *ec);
+
 __attribute__((noreturn)) void ec_ret_sysret(struct ec *ec);
 __attribute__((noreturn)) void ec_ret_iret(struct ec *ec);
 /* Execute the EC's pending hypercall again (after helping a busy callee). */

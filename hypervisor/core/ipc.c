@@ -21,21 +21,33 @@ void ec_block(struct ec *ec)
 {
     ec->waiting = true;
     ec->wake_sc = sched_current();
+    if (ec->wake_sc)
+        kobject_get(&ec->wake_sc->obj); /* the SC stays until the EC wakes */
 }
 
 void ec_wake(struct ec *ec)
 {
+    struct sc *sc = ec->wake_sc;
+    ec->wake_sc = NULL;
     ec->waiting = false;
-    if (ec->wake_sc)
-        sched_add(ec->wake_sc);
+    if (!sc)
+        return;
+    if (!ec->dead)
+        sched_add(sc);
+    kobject_put(&sc->obj);
 }
 
 /* Let every EC that waited for callee to become free try its call again. */
 static void wake_helpers(struct ec *callee)
 {
-    for (struct ec *h = callee->helpers; h; h = h->help_next)
-        ec_wake(h);
+    struct ec *h = callee->helpers;
     callee->helpers = NULL;
+    while (h) {
+        struct ec *next = h->help_next;
+        ec_wake(h);
+        kobject_put(&h->obj); /* the helper list's reference */
+        h = next;
+    }
 }
 
 /* The callee is busy with another call: wait for it, and meanwhile run it on our time. */
@@ -43,6 +55,7 @@ static __attribute__((noreturn)) void help(struct ec *ec, struct ec *callee)
 {
     ec->cont = ec_retry_hypercall;
     ec_block(ec);
+    kobject_get(&ec->obj);
     ec->help_next = callee->helpers;
     callee->helpers = ec;
     struct ec *end = ec_chain_end(callee);
@@ -60,6 +73,7 @@ static bool callee_busy(const struct ec *callee)
 static __attribute__((noreturn)) void enter_portal(struct ec *caller, struct ec *callee, const struct pt *pt,
                                                   uint32_t mtd)
 {
+    kobject_get(&caller->obj); /* held while the call is in progress */
     callee->caller = caller;
     caller->partner = callee;
     callee->waiting = false;
@@ -100,6 +114,9 @@ void ipc_reply(struct ec *ec, uint32_t mtd)
     ec->caller = NULL;
     caller->partner = NULL;
     wake_helpers(ec);
+    kobject_put(&caller->obj); /* still alive: the CPU is in the kernel (RCU) */
+    if (caller->dead)
+        schedule();
     if (caller->in_event) {
         caller->in_event = false;
         if (mtd & NOVA_MTD_POISON)
@@ -130,6 +147,7 @@ void ipc_event(struct ec *ec, unsigned ev)
         ec->pending_event = ev;
         ec->cont = ec_event_pending_cont;
         ec_block(ec);
+        kobject_get(&ec->obj);
         ec->help_next = handler->helpers;
         handler->helpers = ec;
         struct ec *end = ec_chain_end(handler);
@@ -167,6 +185,7 @@ void ipc_abort(struct ec *ec)
     if (!caller)
         return;
     caller->partner = NULL;
+    kobject_put(&caller->obj);
     if (caller->in_event) {
         caller->in_event = false;
         caller->dead = true; /* its fault can never be handled now */

@@ -2,14 +2,22 @@
 /* Kernel objects and capabilities: an object pointer (32-byte aligned) OR'd with permission bits. */
 #pragma once
 
+#include "core/rcu.h"
+
 #include <nova/caps.h>
 #include <stdint.h>
 
 enum kobject_type { KOBJ_PD = 1, KOBJ_EC, KOBJ_SC, KOBJ_PT, KOBJ_SM };
 
+struct quota;
+
+/* Every object counts its references: capabilities, and other objects bound to it (PT and SC
+   to their EC, EC to its PD). At zero it is torn down and freed after an RCU grace period. */
 struct kobject {
     uint8_t type;
     uint32_t refcount;
+    struct quota *q;            /* charged for the object's memory */
+    struct rcu_item rcu;
 };
 
 typedef uintptr_t cap_t;
@@ -41,3 +49,8 @@ static inline void kobject_get(struct kobject *o)
 {
     __atomic_fetch_add(&o->refcount, 1, __ATOMIC_RELAXED);
 }
+
+/* Drop a reference; the last one destroys the object. */
+void kobject_put(struct kobject *o);
+/* Destroy an object nobody has referenced yet (e.g. its capability could not be stored). */
+void kobject_discard(struct kobject *o);

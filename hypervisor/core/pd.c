@@ -3,6 +3,8 @@
 
 #include "core/pd.h"
 #include "core/slab.h"
+
+#include <stddef.h>
 #include "core/protected.h"
 #include "x86/paging.h"
 
@@ -19,6 +21,7 @@ struct pd *pd_create(bool nova, struct quota *acct, uint64_t reserve)
         return NULL;
     }
     pd->obj.type = KOBJ_PD;
+    pd->obj.q = acct;
     pd->is_nova = nova;
     pd->quota.limit = reserve;
     struct quota *own = nova ? NULL : &pd->quota;
@@ -36,4 +39,34 @@ bool pd_has_port(const struct pd *pd, unsigned port)
     if (pd->is_nova)
         return !protected_port(port);
     return pd->pio_bitmap && !(pd->pio_bitmap[port / 8] & (1u << (port % 8)));
+}
+
+/* The PD's quota is back to zero: return its reservation to the owner and free it. */
+static void pd_quota_empty(struct quota *q)
+{
+    struct pd *pd = (struct pd *)((char *)q - offsetof(struct pd, quota));
+    struct quota *acct = pd->obj.q;
+    uint64_t reserve = pd->quota.limit;
+    slab_free_q(&pd_cache, pd, acct);
+    quota_give(acct, reserve);
+}
+
+static void pd_free(struct rcu_item *r)
+{
+    struct pd *pd = (struct pd *)((char *)r - offsetof(struct pd, obj.rcu));
+    paging_destroy(pd->pml4, &pd->quota, pd->obj.q);
+    pd->quota.empty = pd_quota_empty;
+    __atomic_store_n(&pd->quota.closing, true, __ATOMIC_RELEASE);
+    if (__atomic_load_n(&pd->quota.used, __ATOMIC_ACQUIRE) == 0)
+        pd_quota_empty(&pd->quota);
+}
+
+void pd_destroy(struct pd *pd)
+{
+    space_obj_destroy(&pd->objs, pd->obj.q);
+    if (pd->pio_bitmap) {
+        quota_page_free(&pd->quota, pd->pio_bitmap, 1);
+        pd->pio_bitmap = NULL;
+    }
+    rcu_defer(&pd->obj.rcu, pd_free); /* a CPU may still run on its page table until then */
 }

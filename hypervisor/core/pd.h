@@ -27,3 +27,6 @@ extern struct pd *pd_nova, *pd_root;
 struct pd *pd_create(bool nova, struct quota *acct, uint64_t reserve);
 /* Whether the PD may use port p (PD_NOVA: every port that is not protected). */
 bool pd_has_port(const struct pd *pd, unsigned port);
+/* The last reference is gone: drop its capabilities and tables; the PD's memory (and the quota
+   it reserved from its owner) goes back once every object charged to it is freed. */
+void pd_destroy(struct pd *pd);

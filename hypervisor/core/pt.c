@@ -5,6 +5,8 @@
 #include "core/ec.h"
 #include "core/slab.h"
 
+#include <stddef.h>
+
 static SLAB_CACHE(pt_cache, "pt", sizeof(struct pt));
 
 struct pt *pt_create(struct ec *ec, uint64_t ip, struct quota *q)
@@ -13,8 +15,21 @@ struct pt *pt_create(struct ec *ec, uint64_t ip, struct quota *q)
     if (!pt)
         return NULL;
     pt->obj.type = KOBJ_PT;
+    pt->obj.q = q;
     pt->ec = ec;
     kobject_get(&ec->obj);
     pt->ip = ip;
     return pt;
+}
+
+static void pt_free(struct rcu_item *r)
+{
+    struct pt *pt = (struct pt *)((char *)r - offsetof(struct pt, obj.rcu));
+    slab_free_q(&pt_cache, pt, pt->obj.q);
+}
+
+void pt_destroy(struct pt *pt)
+{
+    kobject_put(&pt->ec->obj);
+    rcu_defer(&pt->obj.rcu, pt_free);
 }

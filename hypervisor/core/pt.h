@@ -19,3 +19,4 @@ struct pt {
 };
 
 struct pt *pt_create(struct ec *ec, uint64_t ip, struct quota *q);
+void pt_destroy(struct pt *pt);

@@ -20,8 +20,11 @@ bool quota_take(struct quota *q, uint64_t bytes)
 
 void quota_give(struct quota *q, uint64_t bytes)
 {
-    if (q)
-        __atomic_fetch_sub(&q->used, bytes, __ATOMIC_RELAXED);
+    if (!q)
+        return;
+    uint64_t left = __atomic_sub_fetch(&q->used, bytes, __ATOMIC_ACQ_REL);
+    if (left == 0 && __atomic_load_n(&q->closing, __ATOMIC_ACQUIRE) && q->empty)
+        q->empty(q);
 }
 
 void *quota_page_alloc(struct quota *q, unsigned order)

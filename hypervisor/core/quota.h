@@ -8,6 +8,8 @@
 struct quota {
     uint64_t limit;     /* bytes this PD may have the kernel allocate for it */
     uint64_t used;
+    bool closing;       /* its PD is gone: call empty() once the last charge is refunded */
+    void (*empty)(struct quota *q);
 };
 
 /* Charge bytes to q (NULL: the kernel's own, never limited); false if the quota is exhausted. */

@@ -24,5 +24,6 @@ struct sc {
 };
 
 struct sc *sc_create(struct ec *ec, unsigned prio, uint64_t budget_ticks, struct quota *q);
+void sc_destroy(struct sc *sc);
 /* Total consumed time including the current slice if the SC is running now. */
 uint64_t sc_consumed(const struct sc *sc);

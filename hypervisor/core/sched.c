@@ -7,6 +7,7 @@
 #include "core/sc.h"
 #include "core/spinlock.h"
 #include "core/timeout.h"
+#include "core/rcu.h"
 #include "x86/cpu.h"
 #include "x86/lapic.h"
 #include "x86/paging.h"
@@ -169,7 +170,10 @@ void schedule(void)
         /* Nothing to run: wait in the kernel's own address space for an interrupt. */
         c->current = NULL;
         tlb_activate(c, NULL);
+        rcu_quiescent();
+        __atomic_store_n(&c->idle, 1, __ATOMIC_RELEASE);
         idle_wait();
+        __atomic_store_n(&c->idle, 0, __ATOMIC_RELEASE);
         timeout_expire(c->id);
     }
 }

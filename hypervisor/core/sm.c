@@ -7,6 +7,8 @@
 #include "core/slab.h"
 #include "core/timeout.h"
 
+#include <stddef.h>
+
 #include <nova/status.h>
 
 static SLAB_CACHE(sm_cache, "sm", sizeof(struct sm));
@@ -17,6 +19,7 @@ struct sm *sm_create(uint64_t counter, struct quota *q)
     if (!sm)
         return NULL;
     sm->obj.type = KOBJ_SM;
+    sm->obj.q = q;
     sm->counter = counter;
     return sm;
 }
@@ -47,6 +50,7 @@ unsigned sm_up(struct sm *sm)
         timeout_cancel(w);
         w->regs.rdi = NOVA_SUCCESS;
         ec_wake(w);
+        kobject_put(&w->obj);
         return NOVA_SUCCESS;
     }
     unsigned st = NOVA_SUCCESS;
@@ -61,6 +65,10 @@ unsigned sm_up(struct sm *sm)
 unsigned sm_down(struct sm *sm, struct ec *ec, bool zero, uint64_t deadline)
 {
     spin_lock(&sm->lock);
+    if (sm->dead) {
+        spin_unlock(&sm->lock);
+        return NOVA_ABORTED;
+    }
     if (sm->counter) {
         sm->counter = zero ? 0 : sm->counter - 1;
         spin_unlock(&sm->lock);
@@ -70,6 +78,7 @@ unsigned sm_down(struct sm *sm, struct ec *ec, bool zero, uint64_t deadline)
         spin_unlock(&sm->lock);
         return NOVA_TIMEOUT;
     }
+    kobject_get(&ec->obj); /* the queue holds the waiter */
     ec->sm_next = NULL;
     ec->blocked_sm = sm;
     if (sm->tail)
@@ -91,5 +100,30 @@ bool sm_timeout(struct sm *sm, struct ec *ec)
     if (queued)
         dequeue(sm, ec);
     spin_unlock(&sm->lock);
-    return queued;
+    return queued; /* the caller wakes ec and drops the queue's reference */
+}
+
+static void sm_free(struct rcu_item *r)
+{
+    struct sm *sm = (struct sm *)((char *)r - offsetof(struct sm, obj.rcu));
+    slab_free_q(&sm_cache, sm, sm->obj.q);
+}
+
+void sm_destroy(struct sm *sm)
+{
+    for (;;) {
+        spin_lock(&sm->lock);
+        sm->dead = true;
+        struct ec *w = sm->head;
+        if (w)
+            dequeue(sm, w);
+        spin_unlock(&sm->lock);
+        if (!w)
+            break;
+        timeout_cancel(w);
+        w->regs.rdi = NOVA_ABORTED;
+        ec_wake(w);
+        kobject_put(&w->obj);
+    }
+    rcu_defer(&sm->obj.rcu, sm_free);
 }

@@ -33,19 +33,37 @@ unsigned space_obj_insert(struct space_obj *s, uint64_t sel, cap_t cap)
 {
     if (sel >= NOVA_SEL_NUM)
         return NOVA_BAD_PAR;
+    spin_lock(&s->lock);
     cap_t **slot = &s->dir[sel >> LEAF_BITS];
-    if (!*slot && !(*slot = quota_page_alloc(s->q, 0)))
+    if (!*slot && !(*slot = quota_page_alloc(s->q, 0))) {
+        spin_unlock(&s->lock);
         return NOVA_INS_MEM;
+    }
     struct kobject *o = cap_object(cap);
     if (o)
         kobject_get(o);
-    /* Objects are not destroyed yet (that comes with the full object lifetime rules), so the
-       reference held by an overwritten capability is simply dropped here. */
     struct kobject *old = cap_object((*slot)[sel & (LEAF_SIZE - 1)]);
-    if (old)
-        __atomic_fetch_sub(&old->refcount, 1, __ATOMIC_RELAXED);
     (*slot)[sel & (LEAF_SIZE - 1)] = cap;
+    spin_unlock(&s->lock);
+    if (old)
+        kobject_put(old); /* revocation by overwrite: the last capability destroys the object */
     return NOVA_SUCCESS;
+}
+
+void space_obj_destroy(struct space_obj *s, struct quota *dir_acct)
+{
+    for (unsigned d = 0; d < LEAF_SIZE; d++) {
+        cap_t *leaf = s->dir[d];
+        if (!leaf)
+            continue;
+        for (unsigned i = 0; i < LEAF_SIZE; i++)
+            if (leaf[i])
+                space_obj_insert(s, (uint64_t)d << LEAF_BITS | i, CAP_NULL);
+        s->dir[d] = NULL;
+        quota_page_free(s->q, leaf, 0);
+    }
+    quota_page_free(dir_acct, s->dir, 0);
+    s->dir = NULL;
 }
 
 unsigned space_obj_delegate(struct space_obj *src, struct space_obj *dst, uint64_t s, uint64_t d, unsigned ord,

@@ -29,6 +29,7 @@ unsigned space_pio_delegate(struct pd *spd, struct pd *dpd, uint64_t base, unsig
         else
             dpd->pio_bitmap[p / 8] |= (uint8_t)(1u << (p % 8));
     }
-    __atomic_fetch_add(&dpd->pio_version, 1, __ATOMIC_RELEASE);
+    static uint64_t versions; /* unique across PDs, so a CPU never mistakes a new PD's bitmap */
+    __atomic_store_n(&dpd->pio_version, __atomic_add_fetch(&versions, 1, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
     return NOVA_SUCCESS;
 }

@@ -36,7 +36,10 @@ static struct pd *creation_checks(struct ec *ec, unsigned perm)
 
 static __attribute__((noreturn)) void finish_install(struct ec *ec, struct kobject *obj, unsigned perms)
 {
-    ec_sys_finish(ec, space_obj_insert(&ec->pd->objs, nova_hc_sel(ec->regs.rdi), cap_make(obj, perms)));
+    unsigned st = space_obj_insert(&ec->pd->objs, nova_hc_sel(ec->regs.rdi), cap_make(obj, perms));
+    if (st != NOVA_SUCCESS)
+        kobject_discard(obj); /* nobody can reach it */
+    ec_sys_finish(ec, st);
 }
 
 void sys_create_pd(struct ec *ec)
@@ -73,8 +76,10 @@ void sys_create_ec(struct ec *ec)
                              &own->quota);
     if (!e)
         ec_sys_finish(ec, NOVA_INS_MEM);
-    if (space_mem_map_kernel_page(own, utcb, virt_to_phys(e->utcb), 1) < 0)
+    if (space_mem_map_kernel_page(own, utcb, virt_to_phys(e->utcb), 1) < 0) {
+        kobject_discard(&e->obj);
         ec_sys_finish(ec, NOVA_INS_MEM);
+    }
     e->regs.rsp = ec->regs.rax;
     if (global) { /* runs once an SC is bound: first the startup event */
         e->regs.rip = 0;
@@ -105,6 +110,8 @@ void sys_create_sc(struct ec *ec)
     unsigned st = space_obj_insert(&ec->pd->objs, nova_hc_sel(ec->regs.rdi), cap_make(&sc->obj, NOVA_PERM_SC_ALL));
     if (st == NOVA_SUCCESS)
         sched_add(sc);
+    else
+        kobject_discard(&sc->obj);
     ec_sys_finish(ec, st);
 }
 

@@ -153,5 +153,8 @@ __attribute__((noreturn)) void syscall_handler(struct cpu_regs *regs);
 void syscall_handler(struct cpu_regs *regs)
 {
     (void)regs;
-    syscall_dispatch(this_cpu()->current);
+    struct ec *ec = this_cpu()->current;
+    if (ec->dead)
+        schedule(); /* destroyed on another CPU while it ran here */
+    syscall_dispatch(ec);
 }

@@ -68,9 +68,11 @@ uint64_t timeout_expire(unsigned cpu)
         ec->timeout_next = NULL;
         ec->deadline = 0;
         spin_unlock(&l->lock);
-        if (ec->blocked_sm && sm_timeout(ec->blocked_sm, ec)) {
+        struct sm *sm = ec->blocked_sm;
+        if (sm && sm_timeout(sm, ec)) {
             ec->regs.rdi = NOVA_TIMEOUT;
             ec_wake(ec);
+            kobject_put(&ec->obj);
         }
     }
 }

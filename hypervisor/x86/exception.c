@@ -93,6 +93,8 @@ void exc_handler_user(struct cpu_regs *r)
         cpu_stop();
     }
     ec->cont = ec_ret_iret;
+    if (ec->dead)
+        schedule(); /* destroyed on another CPU while it ran here */
     if (r->vector >= VEC_FIRST_IRQ) {
         interrupt(r->vector);
         schedule();

@@ -185,6 +185,14 @@ int paging_unmap(uint64_t *pml4, uint64_t va, unsigned level, struct quota *q)
     return 1;
 }
 
+void paging_destroy(uint64_t *pml4, struct quota *q, struct quota *pml4_acct)
+{
+    for (unsigned i = 0; i < PML4_USER_SLOTS; i++)
+        if (pml4[i] & PTE_P)
+            free_table(phys_to_virt(pml4[i] & PTE_ADDR), 2, q);
+    quota_page_free(pml4_acct, pml4, 0);
+}
+
 bool paging_any_flag(const uint64_t *pml4, uint64_t va, unsigned level, uint64_t flag)
 {
     unsigned found;

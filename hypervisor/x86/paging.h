@@ -37,6 +37,8 @@ uint64_t paging_lookup(const uint64_t *pml4, uint64_t va, unsigned *level);
 /* Remove the mapping of the level-sized region at va (a larger page around it is split).
    Returns 1 if something was mapped there, 0 if not, -1 when a split ran out of memory. */
 int paging_unmap(uint64_t *pml4, uint64_t va, unsigned level, struct quota *q);
+/* Free the user half's tables (charged to q) and the PML4 itself (charged to pml4_acct). */
+void paging_destroy(uint64_t *pml4, struct quota *q, struct quota *pml4_acct);
 /* Whether any leaf inside the level-sized region at va carries flag (a software bit). */
 bool paging_any_flag(const uint64_t *pml4, uint64_t va, unsigned level, uint64_t flag);
 /* The direct-map address of a device page, remapped uncacheable (a 2 MiB page is split). */

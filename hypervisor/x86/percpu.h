@@ -27,6 +27,8 @@ struct percpu {
     struct ec *fpu_owner;       /* whose state the FPU registers hold */
     struct pd *active_pd;       /* whose page table CR3 holds (NULL: the kernel's) */
     volatile int tlb_flush;     /* a shootdown asks this CPU to flush */
+    unsigned long rcu_seen;     /* RCU generation at this CPU's last quiescent point */
+    volatile int idle;          /* halted with no object in use: quiescent for RCU */
     struct pd *iobm_pd;         /* whose I/O bitmap the TSS holds */
     uint64_t iobm_version;
     uint64_t ist_top;           /* stack for NMI, #DF and #MC */

@@ -18,6 +18,7 @@ void cases_sm(void);
 void cases_sched(void);
 void cases_fpu(void);
 void cases_quota(void);
+void cases_lifetime(void);
 void cases_memory(const struct nova_hip *hip);
 void cases_stress(void);
 void cases_sanity(void);

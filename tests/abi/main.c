@@ -40,6 +40,7 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
     cases_fpu();
     cases_memory(hip);
     cases_quota();
+    cases_lifetime();
     cases_stress();
     cases_sanity();
 
