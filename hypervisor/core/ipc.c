@@ -50,10 +50,12 @@ static void wake_helpers(struct ec *callee)
     }
 }
 
-/* The callee is busy with another call: wait for it, and meanwhile run it on our time. */
-static __attribute__((noreturn)) void help(struct ec *ec, struct ec *callee)
+/* The callee is busy with another call: wait for it (continuing with cont once it is free), and
+   meanwhile run it on our time. */
+static __attribute__((noreturn)) void help(struct ec *ec, struct ec *callee,
+                                           __attribute__((noreturn)) void (*cont)(struct ec *))
 {
-    ec->cont = ec_retry_hypercall;
+    ec->cont = cont;
     ec_block(ec);
     kobject_get(&ec->obj);
     ec->help_next = callee->helpers;
@@ -95,7 +97,7 @@ void ipc_call(struct ec *ec, struct pt *pt, uint32_t mtd, bool no_help)
     if (callee_busy(callee)) {
         if (no_help)
             ec_sys_finish(ec, NOVA_TIMEOUT);
-        help(ec, callee);
+        help(ec, callee, ec_retry_hypercall);
     }
     unsigned words = (mtd & NOVA_MTD_WORDS_MASK) + 1;
     memcpy(callee->utcb->regular.word, ec->utcb->regular.word, words * sizeof(uint64_t));
@@ -145,15 +147,7 @@ void ipc_event(struct ec *ec, unsigned ev)
     struct ec *handler = pt->ec;
     if (callee_busy(handler)) {
         ec->pending_event = ev;
-        ec->cont = ec_event_pending_cont;
-        ec_block(ec);
-        kobject_get(&ec->obj);
-        ec->help_next = handler->helpers;
-        handler->helpers = ec;
-        struct ec *end = ec_chain_end(handler);
-        if (ec_runnable(end))
-            ec_resume(end);
-        schedule();
+        help(ec, handler, ec_event_pending_cont);
     }
     ec->in_event = true;
     event_state_save(&ec->regs, ec->fault_addr, pt->mtd, &handler->utcb->arch);
