@@ -2,12 +2,16 @@
 /* Kernel console: formatted output to the UART and the memory-buffer console (spec C.1). */
 
 #include "core/console.h"
+#include "core/pd.h"
+#include "core/sm.h"
 #include "core/spinlock.h"
 #include "x86/cpu.h"
 #include <ns16550.h>
 
 #include <format.h>
 #include <nova/mbuf.h>
+#include <nova/selectors.h>
+#include <nova/status.h>
 #include <stdarg.h>
 #include <stdbool.h>
 
@@ -24,6 +28,22 @@ void console_init_uart(void)
 void console_disable_uart(void)
 {
     uart_on = false;
+}
+
+static struct sm *console_sm;
+
+static void console_line_done(void)
+{
+    sm_up(console_sm);
+}
+
+void console_sm_init(void)
+{
+    console_sm = sm_create(0, NULL);
+    if (!console_sm || space_obj_insert(&pd_nova->objs, NOVA_SEL_CONSOLE_SM,
+                                        cap_make(&console_sm->obj, NOVA_PERM_SM_ALL)) != NOVA_SUCCESS)
+        panic("out of memory creating the console semaphore");
+    mbuf_line_done = console_line_done;
 }
 
 void console_init_mbuf(void *page, void (*line_done)(void))

@@ -7,6 +7,8 @@
 void console_init_uart(void);
 void console_disable_uart(void);
 void console_init_mbuf(void *page, void (*line_done)(void));
+/* The console semaphore (PD_NOVA, selector SEL_NUM - 1): up at the end of every mbuf line. */
+void console_sm_init(void);
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 /* Print "nova: error: <reason>" and stop for good: for bad boot input. */

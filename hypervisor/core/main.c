@@ -4,6 +4,7 @@
 #include "core/cmdline.h"
 #include "core/console.h"
 #include "core/hip.h"
+#include "core/irq.h"
 #include "core/memory.h"
 #include "core/pd.h"
 #include "core/pmm.h"
@@ -66,8 +67,8 @@ static struct hip_facts collect_facts(const struct mb_info *mb)
         .stc_freq = tsc_hz,
         .cpu_num = cpu_count,
         .cpu_bsp = 0,
-        .int_pin = 0,   /* interrupt semaphores come with interrupt routing */
-        .int_msi = 0,
+        .int_pin = irq_pins,
+        .int_msi = irq_msis,
         .features = 0,  /* no IOMMU or vCPU support yet */
     };
 }
@@ -108,8 +109,12 @@ void kmain(uint32_t magic, uint32_t info_phys)
         boot_fail("no root module");
     root_check(&boot.mods[0]);
 
+    if (!(pd_nova = pd_create(true, NULL, 0)))
+        panic("out of memory during boot");
+    irq_init();
+    console_sm_init();
     struct hip_facts facts = collect_facts(&boot);
-    if (!(pd_nova = pd_create(true, NULL, 0)) || !(hip = hip_create(&facts)))
+    if (!(hip = hip_create(&facts)))
         panic("out of memory during boot");
     kprintf("nova: cpus: %u online, %u enabled in the MADT\n", facts.cpu_num, acpi.ncpus);
     kprintf("nova: memory pool %zu KiB, %zu KiB free\n", pmm_total_pages() * 4, pmm_free_pages() * 4);

@@ -11,6 +11,7 @@ struct quota;
 #include <stdint.h>
 
 struct ec;
+struct irq;
 
 struct sm {
     struct kobject obj;
@@ -18,6 +19,7 @@ struct sm {
     uint64_t counter;
     struct ec *head, *tail;     /* waiters, oldest first (each holds a reference) */
     bool dead;
+    struct irq *irq;            /* set for the interrupt semaphores of PD_NOVA */
 };
 
 struct sm *sm_create(uint64_t counter, struct quota *q);

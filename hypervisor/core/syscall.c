@@ -3,7 +3,9 @@
 
 #include "core/syscall.h"
 #include "core/console.h"
+#include "core/ctrl_hw.h"
 #include "core/ctrl_pd.h"
+#include "core/irq.h"
 #include "core/ec.h"
 #include "core/ipc.h"
 #include "core/pd.h"
@@ -99,12 +101,39 @@ static __attribute__((noreturn)) void sys_ctrl_sm(struct ec *ec)
         ec_sys_finish(ec, NOVA_BAD_CAP);
     if (!down)
         ec_sys_finish(ec, sm_up(sm));
+    if (sm->irq) {
+        unsigned ok = irq_before_down(sm->irq, ec->cpu);
+        if (ok != NOVA_SUCCESS)
+            ec_sys_finish(ec, ok); /* the interrupt is routed to another CPU */
+    }
     unsigned st = sm_down(sm, ec, flags & NOVA_CTRL_SM_ZERO, ec->regs.rsi);
     if (ec->waiting) {
         ec->cont = ec_ret_sysret; /* RDI gets SUCCESS (up) or TIMEOUT when it is woken */
         schedule();
     }
     ec_sys_finish(ec, st);
+}
+
+static __attribute__((noreturn)) void sys_assign_int(struct ec *ec)
+{
+    struct sm *sm = (struct sm *)lookup(ec, nova_hc_sel(ec->regs.rdi), KOBJ_SM, NOVA_PERM_SM_ASSIGN);
+    if (!sm || !sm->irq)
+        ec_sys_finish(ec, NOVA_BAD_CAP);
+    uint64_t addr, data;
+    unsigned st = irq_assign(sm->irq, nova_hc_flags(ec->regs.rdi), (unsigned)(ec->regs.rsi & 0xffff),
+                             (uint16_t)ec->regs.rdx, &addr, &data);
+    if (st == NOVA_SUCCESS) {
+        ec->regs.rsi = addr;
+        ec->regs.rdx = data;
+    }
+    ec_sys_finish(ec, st);
+}
+
+static __attribute__((noreturn)) void sys_ctrl_hw(struct ec *ec)
+{
+    if (ec->pd != pd_root)
+        ec_sys_finish(ec, NOVA_BAD_HYP);
+    ec_sys_finish(ec, ctrl_hw(nova_hc_flags(ec->regs.rdi), nova_hc_sel(ec->regs.rdi)));
 }
 
 /* Hypercalls whose kernel side is not built yet answer BAD_FTR, and say so once. */
@@ -137,8 +166,8 @@ static const hypercall_fn hypercalls[NOVA_HC_COUNT] = {
     [NOVA_CTRL_SC] = sys_ctrl_sc,
     [NOVA_CTRL_PT] = sys_ctrl_pt,
     [NOVA_CTRL_SM] = sys_ctrl_sm,
-    [NOVA_CTRL_HW] = sys_not_yet,
-    [NOVA_ASSIGN_INT] = sys_not_yet,
+    [NOVA_CTRL_HW] = sys_ctrl_hw,
+    [NOVA_ASSIGN_INT] = sys_assign_int,
     [NOVA_ASSIGN_DEV] = sys_not_yet,
     [NOVA_HC_RESERVED] = sys_reserved,
 };

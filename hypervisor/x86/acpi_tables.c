@@ -24,6 +24,11 @@
 #define MADT_LAPIC          0
 #define MADT_IOAPIC         1
 #define MADT_X2APIC         9
+#define MADT_ISO            2
+#define FADT_OFF_FLAGS      112
+#define FADT_OFF_RESET_REG  116
+#define FADT_OFF_RESET_VAL  128
+#define FADT_RESET_REG_SUP  (1u << 10)
 #define MADT_LAPIC_ENABLED  1u
 #define BIOS_AREA_START     0xe0000
 #define BIOS_AREA_END       0x100000
@@ -76,6 +81,12 @@ static void parse_fadt(const uint8_t *t)
     acpi.pm_cnt_port[2] = (uint16_t)rd32(t + FADT_OFF_PM2_CNT);
     acpi.pm_cnt_len[0] = acpi.pm_cnt_len[1] = t[FADT_OFF_PM1_CNT_LEN];
     acpi.pm_cnt_len[2] = t[FADT_OFF_PM2_CNT_LEN];
+    if (len > FADT_OFF_RESET_VAL) {
+        acpi.reset_supported = rd32(t + FADT_OFF_FLAGS) & FADT_RESET_REG_SUP;
+        acpi.reset_space = t[FADT_OFF_RESET_REG];
+        acpi.reset_addr = rd64(t + FADT_OFF_RESET_REG + 4);
+        acpi.reset_value = t[FADT_OFF_RESET_VAL];
+    }
 }
 
 static void add_cpu(uint32_t apic_id)
@@ -92,8 +103,12 @@ static void parse_madt(const uint8_t *t)
         const uint8_t *e = t + off;
         if (e[1] < 2 || off + e[1] > len)
             break;
-        if (e[0] == MADT_IOAPIC && e[1] >= 12 && acpi.nioapic < ACPI_MAX_IOAPICS)
+        if (e[0] == MADT_IOAPIC && e[1] >= 12 && acpi.nioapic < ACPI_MAX_IOAPICS) {
+            acpi.ioapic_gsi_base[acpi.nioapic] = rd32(e + 8);
             acpi.ioapic[acpi.nioapic++] = rd32(e + 4);
+        } else if (e[0] == MADT_ISO && e[1] >= 10 && acpi.niso < 16) {
+            acpi.iso[acpi.niso++] = (struct acpi_iso){e[3], rd32(e + 4), (uint16_t)(e[8] | e[9] << 8)};
+        }
         else if (e[0] == MADT_LAPIC && e[1] >= 8 && (rd32(e + 4) & MADT_LAPIC_ENABLED))
             add_cpu(e[3]);
         else if (e[0] == MADT_X2APIC && e[1] >= 16 && (rd32(e + 8) & MADT_LAPIC_ENABLED))

@@ -6,6 +6,8 @@
 
 #include "x86/smp_layout.h"
 
+#include <stdbool.h>
+
 #define ACPI_MAX_IOAPICS 8
 
 struct acpi_facts {
@@ -16,6 +18,17 @@ struct acpi_facts {
     uint64_t lapic;             /* MADT local APIC address */
     unsigned nioapic;
     uint64_t ioapic[ACPI_MAX_IOAPICS];
+    uint32_t ioapic_gsi_base[ACPI_MAX_IOAPICS];
+    unsigned niso;              /* interrupt source overrides: ISA IRQ -> GSI, polarity, trigger */
+    struct acpi_iso {
+        uint8_t irq;
+        uint32_t gsi;
+        uint16_t flags;         /* MPS INTI flags: polarity bits 1:0, trigger bits 3:2 */
+    } iso[16];
+    uint8_t reset_space;        /* FADT reset register (GAS): 1 = I/O, 0 = memory */
+    uint64_t reset_addr;
+    uint8_t reset_value;
+    bool reset_supported;
     unsigned ncpus;             /* enabled local APICs in the MADT */
     uint32_t apic_id[MAX_CPUS];
 };

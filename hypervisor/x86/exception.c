@@ -4,6 +4,9 @@
 #include "core/console.h"
 #include "core/ec.h"
 #include "core/ipc.h"
+#include "core/irq.h"
+
+#include <nova/selectors.h>
 #include "core/sched.h"
 #include "x86/lapic.h"
 #include "x86/tlb.h"
@@ -53,6 +56,10 @@ static void interrupt(uint64_t vector)
 {
     if (vector == VEC_SPURIOUS)
         return;
+    /* A device interrupt first: a level-triggered pin is masked before the EOI, which would
+       otherwise have the IOAPIC deliver it again at once. */
+    if (vector >= IRQ_VECTOR_BASE && vector < IRQ_VECTOR_BASE + NOVA_INT_VECTORS)
+        irq_handle((unsigned)vector);
     lapic_eoi();
     if (vector == VEC_TIMER || vector == VEC_IPI_RESCHED)
         sched_tick();

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/* Cases: interrupt semaphores and assign_int (spec 5.5.2) with real devices: the RTC on GSI 8
+   (edge and level), and QEMU's edu PCI device for MSI. Also ctrl_hw's checks (spec 5.5.1). */
+
+#include "cases.h"
+#include "suite.h"
+
+#include <hc.h>
+#include <nova/descriptors.h>
+#include <nova/hip.h>
+#include <nova/selectors.h>
+#include <physmap.h>
+#include <portio.h>
+#include <res.h>
+
+#define NOVA        NOVA_SEL_PD_NOVA
+#define ROOT        NOVA_SEL_PD_ROOT
+#define RTC_INDEX   0x70
+#define RTC_DATA    0x71
+#define RTC_A       0x0a
+#define RTC_B       0x0b
+#define RTC_C       0x0c
+#define RTC_B_PIE   0x40
+#define RTC_RATE_16HZ 0x0c
+#define RTC_GSI     8
+#define PCI_ADDR    0xcf8
+#define PCI_DATA    0xcfc
+#define EDU_ID      0x11e81234u     /* device 0x11e8, vendor 0x1234 */
+#define EDU_STATUS  0x24
+#define EDU_RAISE   0x60
+#define EDU_ACK     0x64
+#define PCI_CAP_MSI 0x05
+
+static unsigned take_ports(unsigned base, unsigned ord)
+{
+    return hc_ctrl_pd(NOVA, ROOT, base, base, ord, NOVA_PERM_PIO_A, NOVA_SPC_PIO, NOVA_ACC_CPU_HST, 0);
+}
+
+static uint64_t irq_sel(unsigned index)
+{
+    uint64_t s = sel_alloc(1);
+    hc_ctrl_pd(NOVA, ROOT, NOVA_SEL_INT_BASE + index, s, 0, NOVA_PERM_SM_INT, NOVA_SPC_OBJ, 0, 0);
+    return s;
+}
+
+static unsigned assign(uint64_t sm, unsigned flags, unsigned cpu, uint16_t dev, uint64_t *addr, uint64_t *data)
+{
+    struct hc_out o = {0, 0};
+    unsigned st = hc_raw(nova_hc_id(NOVA_ASSIGN_INT, flags, sm), cpu, dev, 0, 0, &o);
+    if (addr)
+        *addr = o.rsi;
+    if (data)
+        *data = o.rdx;
+    return st;
+}
+
+static uint8_t rtc(uint8_t reg)
+{
+    outb(RTC_INDEX, reg);
+    return inb(RTC_DATA);
+}
+
+static void rtc_set(uint8_t reg, uint8_t v)
+{
+    outb(RTC_INDEX, reg);
+    outb(RTC_DATA, v);
+}
+
+static void cases_assign_checks(const struct nova_hip *hip)
+{
+    uint64_t pin = irq_sel(RTC_GSI), plain = sel_alloc(1), no_assign = sel_alloc(1);
+    hc_create_sm(plain, ROOT, 0);
+    hc_ctrl_pd(NOVA, ROOT, NOVA_SEL_INT_BASE + 9, no_assign, 0, NOVA_PERM_SM_CTRL_DN, NOVA_SPC_OBJ, 0, 0);
+    EXPECT_STATUS("assign_int_null_bad_cap", assign(sel_alloc(1), 0, 0, 0, 0, 0), NOVA_BAD_CAP);
+    EXPECT_STATUS("assign_int_plain_sm_bad_cap", assign(plain, 0, 0, 0, 0, 0), NOVA_BAD_CAP);
+    EXPECT_STATUS("assign_int_without_assign_bad_cap", assign(no_assign, 0, 0, 0, 0, 0), NOVA_BAD_CAP);
+    EXPECT_STATUS("assign_int_bad_cpu", assign(pin, NOVA_ASSIGN_INT_M, cpu_num(), 0, 0, 0), NOVA_BAD_CPU);
+    uint64_t a = 1, d = 1;
+    EXPECT_STATUS("assign_int_pin_success", assign(pin, NOVA_ASSIGN_INT_M, 0, 0, &a, &d), NOVA_SUCCESS);
+    suite_case("assign_int_pin_returns_no_msi", a == 0 && d == 0, "addr %#lx data %#lx", a, d);
+    uint64_t msi = irq_sel(hip->int_pin);
+    EXPECT_STATUS("assign_int_msi_success", assign(msi, NOVA_ASSIGN_INT_M, 0, 0x18, &a, &d), NOVA_SUCCESS);
+    suite_case("assign_int_msi_address", (a & 0xfff00000) == 0xfee00000, "addr %#lx", a);
+    suite_case("assign_int_msi_data_is_vector", d == 0x20u + hip->int_pin, "data %#lx", d);
+    EXPECT_STATUS("int_sm_up_not_allowed", hc_sm_up(pin), NOVA_BAD_CAP);
+    uint64_t unassigned = irq_sel(hip->int_pin + 1);
+    EXPECT_STATUS("int_sm_down_unassigned_bad_cpu", hc_sm_down(unassigned, 0, 1), NOVA_BAD_CPU);
+    if (cpu_num() > 1) {
+        assign(msi, NOVA_ASSIGN_INT_M, other_cpu(), 0, 0, 0);
+        EXPECT_STATUS("int_sm_down_other_cpu_bad_cpu", hc_sm_down(msi, 0, 1), NOVA_BAD_CPU);
+    } else {
+        suite_skip("int_sm_down_other_cpu_bad_cpu", "one CPU");
+    }
+}
+
+static void cases_rtc(void)
+{
+    if (take_ports(RTC_INDEX, 1) != NOVA_SUCCESS) {
+        suite_case("rtc_ports", 0, "cannot take ports 0x70-0x71");
+        return;
+    }
+    uint64_t sm = irq_sel(RTC_GSI), nap = sel_alloc(1);
+    hc_create_sm(nap, ROOT, 0);
+    rtc_set(RTC_A, (uint8_t)((rtc(RTC_A) & 0xf0) | RTC_RATE_16HZ));
+    rtc(RTC_C);
+    rtc_set(RTC_B, rtc(RTC_B) | RTC_B_PIE);
+
+    /* Masked: nothing arrives although the RTC interrupts. */
+    assign(sm, NOVA_ASSIGN_INT_M, 0, 0, 0, 0);
+    EXPECT_STATUS("int_masked_does_not_arrive", hc_sm_down(sm, 0, deadline_ms(300)), NOVA_TIMEOUT);
+
+    /* Edge, unmasked: the periodic interrupt arrives. */
+    rtc(RTC_C);
+    assign(sm, 0, 0, 0, 0, 0);
+    EXPECT_STATUS("int_edge_arrives", hc_sm_down(sm, 0, deadline_ms(500)), NOVA_SUCCESS);
+    rtc(RTC_C);
+    EXPECT_STATUS("int_edge_arrives_again", hc_sm_down(sm, 0, deadline_ms(500)), NOVA_SUCCESS);
+
+    /* Level: the line stays high until register C is read, but the pin stays masked until our
+       next down, so the CPU is not flooded meanwhile. */
+    rtc(RTC_C);
+    assign(sm, NOVA_ASSIGN_INT_T, 0, 0, 0, 0);
+    EXPECT_STATUS("int_level_arrives", hc_sm_down(sm, 0, deadline_ms(500)), NOVA_SUCCESS);
+    hc_sm_down(nap, 0, deadline_ms(30)); /* the line stays high all this time */
+    rtc(RTC_C);                          /* now it drops */
+    /* Had the pin stayed unmasked, every EOI would have re-raised it: the semaphore would hold
+       a pile of ups. It holds none. */
+    EXPECT_STATUS("int_level_no_storm", hc_sm_down(sm, 0, 1), NOVA_TIMEOUT);
+    EXPECT_STATUS("int_level_unmasked_by_down", hc_sm_down(sm, 0, deadline_ms(500)), NOVA_SUCCESS);
+
+    rtc_set(RTC_B, rtc(RTC_B) & ~RTC_B_PIE);
+    rtc(RTC_C);
+    assign(sm, NOVA_ASSIGN_INT_M, 0, 0, 0, 0);
+}
+
+static uint32_t pci_read(unsigned bdf, unsigned reg)
+{
+    outl(PCI_ADDR, 0x80000000u | bdf << 8 | (reg & 0xfc));
+    return inl(PCI_DATA);
+}
+
+static void pci_write(unsigned bdf, unsigned reg, uint32_t v)
+{
+    outl(PCI_ADDR, 0x80000000u | bdf << 8 | (reg & 0xfc));
+    outl(PCI_DATA, v);
+}
+
+static void cases_msi(const struct nova_hip *hip)
+{
+    take_ports(PCI_ADDR, 3);
+    unsigned bdf = 0;
+    for (unsigned dev = 0; dev < 32 && !bdf; dev++)
+        if (pci_read(dev << 3, 0) == EDU_ID)
+            bdf = dev << 3;
+    if (!bdf) {
+        suite_skip("msi_edu_device", "no edu device (boot with -device edu)");
+        return;
+    }
+    uint64_t bar = pci_read(bdf, 0x10) & ~0xfull;
+    pci_write(bdf, 0x04, pci_read(bdf, 0x04) | 0x6); /* memory space and bus master */
+    volatile uint32_t *edu = phys_map(bar, 0x100, 1);
+    unsigned cap = pci_read(bdf, 0x34) & 0xfc;
+    while (cap && (pci_read(bdf, cap) & 0xff) != PCI_CAP_MSI)
+        cap = (pci_read(bdf, cap) >> 8) & 0xfc;
+    suite_case("msi_edu_device", edu && cap, "bar %#lx msi cap %#x", bar, cap);
+    if (!edu || !cap)
+        return;
+
+    uint64_t sm = irq_sel(hip->int_pin + 2), addr, data;
+    assign(sm, 0, 0, (uint16_t)bdf, &addr, &data);
+    uint32_t ctl = pci_read(bdf, cap) >> 16;
+    bool is64 = ctl & 0x80;
+    pci_write(bdf, cap + 4, (uint32_t)addr);
+    if (is64)
+        pci_write(bdf, cap + 8, 0);
+    pci_write(bdf, cap + (is64 ? 12 : 8), (uint32_t)data);
+    pci_write(bdf, cap, pci_read(bdf, cap) | 1u << 16); /* MSI enable */
+
+    edu[EDU_RAISE / 4] = 1;
+    EXPECT_STATUS("msi_arrives", hc_sm_down(sm, 0, deadline_ms(500)), NOVA_SUCCESS);
+    suite_case("msi_device_status", edu[EDU_STATUS / 4] == 1, "edu status %#x", edu[EDU_STATUS / 4]);
+    edu[EDU_ACK / 4] = 1;
+    assign(sm, NOVA_ASSIGN_INT_M, 0, (uint16_t)bdf, 0, 0);
+    edu[EDU_RAISE / 4] = 2;
+    EXPECT_STATUS("msi_masked_does_not_arrive", hc_sm_down(sm, 0, deadline_ms(200)), NOVA_TIMEOUT);
+    edu[EDU_ACK / 4] = 2;
+}
+
+static void cases_ctrl_hw(void)
+{
+    EXPECT_STATUS("ctrl_hw_op1_bad_par", hc_raw(nova_hc_id(NOVA_CTRL_HW, 1, 0), 0, 0, 0, 0, 0), NOVA_BAD_PAR);
+    EXPECT_STATUS("ctrl_hw_op15_bad_par", hc_raw(nova_hc_id(NOVA_CTRL_HW, 15, 0), 0, 0, 0, 0, 0), NOVA_BAD_PAR);
+    EXPECT_STATUS("ctrl_hw_qos_bad_ftr", hc_raw(nova_hc_id(NOVA_CTRL_HW, NOVA_CTRL_HW_QOS_CFG, 2), 0, 0, 0, 0, 0),
+                  NOVA_BAD_FTR);
+    EXPECT_STATUS("ctrl_hw_cat_bad_ftr", hc_raw(nova_hc_id(NOVA_CTRL_HW, NOVA_CTRL_HW_CAT_L3, 0), 0, 0, 0, 0, 0),
+                  NOVA_BAD_FTR);
+    EXPECT_STATUS("ctrl_hw_sleep_s0_bad_par",
+                  hc_raw(nova_hc_id(NOVA_CTRL_HW, NOVA_CTRL_HW_SLEEP, nova_ctrl_hw_sleep(0, 0, 0)), 0, 0, 0, 0, 0),
+                  NOVA_BAD_PAR);
+    EXPECT_STATUS("ctrl_hw_reset_with_slp_typ_bad_par",
+                  hc_raw(nova_hc_id(NOVA_CTRL_HW, NOVA_CTRL_HW_SLEEP, nova_ctrl_hw_sleep(7, 1, 0)), 0, 0, 0, 0, 0),
+                  NOVA_BAD_PAR);
+}
+
+void cases_irq(const struct nova_hip *hip)
+{
+    cases_assign_checks(hip);
+    cases_rtc();
+    cases_msi(hip);
+    cases_ctrl_hw();
+}
