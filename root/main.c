@@ -2,6 +2,8 @@
 /* The root task: checks the HIP, takes the UART, and reports what the hypervisor handed over. */
 
 #include <hc.h>
+#include <nova/descriptors.h>
+#include <words.h>
 #include <hip_text.h>
 #include <nova/hip.h>
 #include <nova/mbuf.h>
@@ -46,6 +48,25 @@ static void report_boot(void)
                boot.mem[i].type, multiboot_mem_type_name(boot.mem[i].type));
 }
 
+/* "poweroff" or "reset" on our command line: ask the hypervisor (ctrl_hw). Until the ACPI
+   interpreter reads _S5 from the DSDT, SLP_TYP 0 is used: QEMU's value for S5 (a test fixture). */
+static void power_request(const struct mb_info *mb)
+{
+    const char *cmd = mb->nmods ? mb->mods[0].cmdline : "";
+    uint64_t desc;
+    if (word_present(cmd, "poweroff")) {
+        printf("root: powering off (S5)\n");
+        desc = nova_ctrl_hw_sleep(5, 0, 0);
+    } else if (word_present(cmd, "reset")) {
+        printf("root: resetting\n");
+        desc = nova_ctrl_hw_sleep(NOVA_SLEEP_RESET, 0, 0);
+    } else {
+        return;
+    }
+    unsigned st = hc_raw(nova_hc_id(NOVA_CTRL_HW, NOVA_CTRL_HW_SLEEP, desc), 0, 0, 0, 0, 0);
+    printf("root: ctrl_hw returned %s\n", nova_status_name(st));
+}
+
 __attribute__((noreturn)) void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip);
 void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
 {
@@ -69,5 +90,6 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
         report_boot();
 
     printf("root: ready\n");
+    power_request(&boot);
     roottask_finish(&boot, 0);
 }
