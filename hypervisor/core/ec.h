@@ -4,6 +4,7 @@
 
 #include "core/kobject.h"
 #include "x86/regs.h"
+#include "x86/svm.h"
 
 #include <nova/utcb.h>
 #include <stdbool.h>
@@ -43,6 +44,7 @@ struct ec {
     uint64_t fault_addr;        /* CR2 of the last page fault */
     void *fpu_area;             /* XSAVE area of an EC created with F=1, else NULL */
     uint64_t hc_progress;       /* how far a preempted long hypercall got */
+    struct vcpu vcpu;           /* for a vCPU (vcpu.vmcb set), else unused */
     struct ec *sm_next;         /* semaphore wait queue */
     uint64_t deadline;          /* absolute TSC deadline of a semaphore down, 0 = none */
     struct ec *timeout_next;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "core/protected.h"
 #include "x86/paging.h"
+#include "x86/vmcb.h"
 
 struct pd *pd_nova, *pd_root;
 static SLAB_CACHE(pd_cache, "pd", sizeof(struct pd));
@@ -55,6 +56,11 @@ static void pd_free(struct rcu_item *r)
 {
     struct pd *pd = (struct pd *)((char *)r - offsetof(struct pd, obj.rcu));
     paging_destroy(pd->pml4, &pd->quota, pd->obj.q);
+    if (pd->gst.npt) {
+        paging_destroy(pd->gst.npt, &pd->quota, &pd->quota);
+        quota_page_free(&pd->quota, pd->gst.iopm, SVM_IOPM_ORDER);
+        quota_page_free(&pd->quota, pd->gst.msrpm, SVM_MSRPM_ORDER);
+    }
     pd->quota.empty = pd_quota_empty;
     __atomic_store_n(&pd->quota.closing, true, __ATOMIC_RELEASE);
     if (__atomic_load_n(&pd->quota.used, __ATOMIC_ACQUIRE) == 0)

@@ -4,6 +4,7 @@
 
 #include "core/kobject.h"
 #include "core/quota.h"
+#include "core/space_gst.h"
 #include "core/space_obj.h"
 
 #include <stdbool.h>
@@ -18,6 +19,7 @@ struct pd {
     uint64_t pio_version;       /* bumped on every change, so CPUs know to reload their copy */
     bool is_nova;
     uint64_t cpu_mask;          /* CPUs whose CR3 holds this PD's page table now */
+    struct space_gst gst;       /* for the PD's vCPUs, allocated on first use */
 };
 
 extern struct pd *pd_nova, *pd_root;

@@ -52,12 +52,15 @@ static unsigned pte_to_perms(uint64_t pte)
     return p;
 }
 
-static uint64_t perms_to_pte(unsigned perms)
+/* Leaf flags; a nested (guest) leaf is executable for either execute permission, and every
+   nested access counts as a user access, so U is always set. */
+static uint64_t perms_to_pte(unsigned perms, bool guest)
 {
     uint64_t f = PTE_U;
+    unsigned exec = guest ? NOVA_PERM_MEM_XU | NOVA_PERM_MEM_XS : NOVA_PERM_MEM_XU;
     if (perms & NOVA_PERM_MEM_W)
         f |= PTE_W;
-    if (!(perms & NOVA_PERM_MEM_XU))
+    if (!(perms & exec))
         f |= PTE_NX;
     return f;
 }
@@ -69,7 +72,7 @@ struct source {
 };
 
 /* The largest leaf (up to the remaining count) that maps the same way throughout. */
-static struct source source_at(struct pd *spd, struct pd *dpd, uint64_t s, uint64_t d, uint64_t left, unsigned ca)
+static struct source source_at(struct pd *spd, uint64_t *root, uint64_t s, uint64_t d, uint64_t left, unsigned ca)
 {
     struct source src = {0};
     unsigned src_level = max_level;
@@ -88,7 +91,7 @@ static struct source source_at(struct pd *spd, struct pd *dpd, uint64_t s, uint6
             continue;
         if (spd->is_nova && protected_range(s, pages))
             continue;
-        if (paging_any_flag(dpd->pml4, d << NOVA_PAGE_SHIFT, level, PTE_KERNEL_OWNED))
+        if (paging_any_flag(root, d << NOVA_PAGE_SHIFT, level, PTE_KERNEL_OWNED))
             continue;
         src.level = level;
         break;
@@ -99,8 +102,9 @@ static struct source source_at(struct pd *spd, struct pd *dpd, uint64_t s, uint6
 }
 
 unsigned space_mem_delegate(struct pd *spd, struct pd *dpd, uint64_t src, uint64_t dst, unsigned ord, unsigned pmm,
-                            unsigned ca, uint64_t *progress)
+                            unsigned ca, bool guest, uint64_t *progress)
 {
+    uint64_t *root = guest ? dpd->gst.npt : dpd->pml4;
     uint64_t n = 1ull << ord, i = *progress;
     unsigned st = NOVA_SUCCESS, steps = 0;
     bool shrunk = false;
@@ -110,16 +114,16 @@ unsigned space_mem_delegate(struct pd *spd, struct pd *dpd, uint64_t src, uint64
             break;
         }
         uint64_t va = (dst + i) << NOVA_PAGE_SHIFT;
-        struct source s = source_at(spd, dpd, src + i, dst + i, n - i, ca);
+        struct source s = source_at(spd, root, src + i, dst + i, n - i, ca);
         uint64_t pages = 1ull << (9 * s.level);
-        if (s.level == 0 && (paging_lookup(dpd->pml4, va, NULL) & PTE_KERNEL_OWNED)) {
+        if (s.level == 0 && (paging_lookup(root, va, NULL) & PTE_KERNEL_OWNED)) {
             i++;
             continue; /* the UTCB and HIP stay where the kernel put them */
         }
         unsigned perms = s.perms & pmm;
-        uint64_t old = paging_lookup(dpd->pml4, va, NULL);
-        int r = perms ? paging_map(dpd->pml4, va, s.pa, perms_to_pte(perms) | s.attr, s.level, &dpd->quota)
-                      : paging_unmap(dpd->pml4, va, s.level, &dpd->quota);
+        uint64_t old = paging_lookup(root, va, NULL);
+        int r = perms ? paging_map(root, va, s.pa, perms_to_pte(perms, guest) | s.attr, s.level, &dpd->quota)
+                      : paging_unmap(root, va, s.level, &dpd->quota);
         if (r < 0) {
             st = NOVA_INS_MEM; /* a partial failure: what came before stays granted */
             break;
@@ -128,8 +132,10 @@ unsigned space_mem_delegate(struct pd *spd, struct pd *dpd, uint64_t src, uint64
         i += pages;
     }
     *progress = i;
+    if (shrunk && guest)
+        __atomic_fetch_add(&dpd->gst.tlb_gen, 1, __ATOMIC_RELEASE); /* vCPUs flush before VMRUN */
     if (shrunk)
-        tlb_shootdown(dpd);
+        tlb_shootdown(dpd); /* also interrupts vCPUs that run this PD's guest now */
     return st;
 }
 

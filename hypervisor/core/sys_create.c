@@ -14,6 +14,7 @@
 #include "x86/cpu.h"
 #include "x86/paging.h"
 #include "x86/percpu.h"
+#include "x86/svm.h"
 #include "x86/tsc.h"
 
 #include <nova/descriptors.h>
@@ -66,16 +67,26 @@ void sys_create_ec(struct ec *ec)
     uint64_t utcb = ec->regs.rdx & NOVA_CREATE_EC_UTCB_MASK;
     if (cpu >= cpu_count)
         ec_sys_finish(ec, NOVA_BAD_CPU);
-    if (flags & NOVA_CREATE_EC_V)
-        ec_sys_finish(ec, NOVA_BAD_FTR); /* vCPUs come with SVM/VMX support */
-    if (utcb >= NOVA_USER_VA_END || paging_lookup(own->pml4, utcb, NULL))
+    bool vcpu = flags & NOVA_CREATE_EC_V;
+    if (vcpu && !svm_available())
+        ec_sys_finish(ec, NOVA_BAD_FTR); /* no SVM with nested paging on this machine */
+    if (!vcpu && (utcb >= NOVA_USER_VA_END || paging_lookup(own->pml4, utcb, NULL)))
         ec_sys_finish(ec, NOVA_BAD_PAR); /* outside user space, or not free */
 
     bool global = flags & NOVA_CREATE_EC_T;
-    struct ec *e = ec_create(own, cpu, utcb, ec->regs.r8, global ? EC_GLOBAL : EC_LOCAL, flags & NOVA_CREATE_EC_F,
-                             &own->quota);
+    /* A vCPU always gets an FPU area: the guest's FPU state must not leak between ECs. */
+    struct ec *e = ec_create(own, cpu, utcb, ec->regs.r8, global || vcpu ? EC_GLOBAL : EC_LOCAL,
+                             vcpu || (flags & NOVA_CREATE_EC_F), &own->quota);
     if (!e)
         ec_sys_finish(ec, NOVA_INS_MEM);
+    if (vcpu) {
+        if (svm_vcpu_create(e, global) < 0) {
+            kobject_discard(&e->obj);
+            ec_sys_finish(ec, NOVA_INS_MEM);
+        }
+        e->cont = ec_event_startup_cont; /* startup at EVT + 0x100 once an SC is bound */
+        finish_install(ec, &e->obj, NOVA_PERM_EC_ALL);
+    }
     if (space_mem_map_kernel_page(own, utcb, virt_to_phys(e->utcb), 1) < 0) {
         kobject_discard(&e->obj);
         ec_sys_finish(ec, NOVA_INS_MEM);

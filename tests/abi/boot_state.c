@@ -2,7 +2,7 @@
 /* Cases: the root task's initial state (spec 6.2.2, 6.3, 8.1.2). */
 
 #include "cases.h"
-#include "suite.h"
+#include <suite.h>
 
 #include <multiboot.h>
 #include <nova/caps.h>

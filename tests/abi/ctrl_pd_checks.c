@@ -2,7 +2,7 @@
 /* Cases: ctrl_pd capability and parameter checks (spec 5.4.1). */
 
 #include "cases.h"
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 #include <nova/selectors.h>

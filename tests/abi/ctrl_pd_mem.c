@@ -2,7 +2,7 @@
 /* Cases: ctrl_pd on the memory space: physical and virtual delegation, kernel-owned pages. */
 
 #include "cases.h"
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 #include <nova/mbuf.h>

@@ -2,7 +2,7 @@
 /* Cases: ctrl_pd on the object space: permission masking and revocation by overwrite. */
 
 #include "cases.h"
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 #include <nova/selectors.h>

@@ -2,7 +2,7 @@
 /* Cases: ctrl_pd on the I/O port space. A port we do not hold would fault and end the suite. */
 
 #include "cases.h"
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 #include <nova/selectors.h>

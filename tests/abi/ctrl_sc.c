@@ -2,7 +2,7 @@
 /* Cases: ctrl_sc (spec 5.4.3). */
 
 #include "cases.h"
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 #include <nova/selectors.h>

@@ -3,7 +3,7 @@
 
 #include "cases.h"
 #include <res.h>
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 #include <nova/events.h>

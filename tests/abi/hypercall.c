@@ -2,7 +2,7 @@
 /* Cases: the hypercall calling convention (facts section 1) and the reserved number. */
 
 #include "cases.h"
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 

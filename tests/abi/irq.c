@@ -3,7 +3,7 @@
    (edge and level), and QEMU's edu PCI device for MSI. Also ctrl_hw's checks (spec 5.5.1). */
 
 #include "cases.h"
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 #include <nova/descriptors.h>

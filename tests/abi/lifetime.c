@@ -3,7 +3,7 @@
    ABORTED, and the memory goes back to the quota it was charged to. */
 
 #include "cases.h"
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 #include <nova/descriptors.h>

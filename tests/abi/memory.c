@@ -3,7 +3,7 @@
    between PDs, observed by probe threads whose page faults come back as events. */
 
 #include "cases.h"
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 #include <nova/descriptors.h>

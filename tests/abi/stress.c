@@ -4,7 +4,7 @@
 
 #include "cases.h"
 #include <res.h>
-#include "suite.h"
+#include <suite.h>
 
 #include <hc.h>
 #include <nova/descriptors.h>

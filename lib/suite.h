@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* A tiny case runner for in-hypervisor suites: "ok N name" / "not ok N name: why" lines. */
+/* A tiny case runner for in-hypervisor test tasks: "ok N name" / "not ok N name: why" lines. */
 #pragma once
 
 #include <stdio.h>
