@@ -85,7 +85,12 @@ void ec_resume(struct ec *ec)
     }
     c->current = ec;
     gdt_set_frame(c, (uint64_t)(&ec->regs + 1));
-    tlb_activate(c, ec->pd);
+    if (ec->vcpu.vmcb) {
+        tlb_activate_guest(c, ec->pd);
+    } else {
+        tlb_activate_guest(c, NULL);
+        tlb_activate(c, ec->pd);
+    }
     load_io_bitmap(c, ec->pd);
     fpu_switch(ec);
     ec->cont(ec);

@@ -169,6 +169,7 @@ void schedule(void)
             ec_resume(ec_chain_end(sc->ec));
         /* Nothing to run: wait in the kernel's own address space for an interrupt. */
         c->current = NULL;
+        tlb_activate_guest(c, NULL);
         tlb_activate(c, NULL);
         rcu_quiescent();
         __atomic_store_n(&c->idle, 1, __ATOMIC_RELEASE);

@@ -26,6 +26,7 @@ struct percpu {
     struct ec *current;
     struct ec *fpu_owner;       /* whose state the FPU registers hold */
     struct pd *active_pd;       /* whose page table CR3 holds (NULL: the kernel's) */
+    struct pd *guest_pd;        /* whose vCPU runs here (NULL: none) */
     volatile int tlb_flush;     /* a shootdown asks this CPU to flush */
     unsigned long rcu_seen;     /* RCU generation at this CPU's last quiescent point */
     volatile int idle;          /* halted with no object in use: quiescent for RCU */

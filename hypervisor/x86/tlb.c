@@ -13,12 +13,23 @@ void tlb_activate(struct percpu *c, struct pd *pd)
 {
     if (c->active_pd == pd)
         return;
-    if (c->active_pd)
+    if (c->active_pd && c->active_pd != c->guest_pd)
         __atomic_fetch_and(&c->active_pd->cpu_mask, ~(1ull << c->id), __ATOMIC_RELAXED);
     if (pd)
         __atomic_fetch_or(&pd->cpu_mask, 1ull << c->id, __ATOMIC_RELAXED);
     c->active_pd = pd;
     set_cr3(virt_to_phys(pd ? pd->pml4 : boot_pml4));
+}
+
+void tlb_activate_guest(struct percpu *c, struct pd *pd)
+{
+    if (c->guest_pd == pd)
+        return;
+    if (c->guest_pd && c->guest_pd != c->active_pd)
+        __atomic_fetch_and(&c->guest_pd->cpu_mask, ~(1ull << c->id), __ATOMIC_RELAXED);
+    if (pd)
+        __atomic_fetch_or(&pd->cpu_mask, 1ull << c->id, __ATOMIC_RELAXED);
+    c->guest_pd = pd;
 }
 
 void tlb_flush_pending(void)

@@ -6,12 +6,15 @@
 #include <nova/events.h>
 #include <nova/hip.h>
 #include <nova/mtd.h>
+#include <nova/utcb.h>
 #include <nova/selectors.h>
 #include <portal.h>
 #include <res.h>
 #include <roottask.h>
 #include <stdio.h>
 #include <thread.h>
+
+#include "../vmm/vm.h"
 
 #define ROOT        NOVA_SEL_PD_ROOT
 #define ROUNDS      20000
@@ -115,6 +118,78 @@ static uint64_t run_thread(void (*fn)(void *), uint64_t evt, unsigned prio)
     return 0;
 }
 
+/* A real-mode guest: CPUID in a loop, then OUT in a loop, each ended by HLT. */
+#define GUEST_PHYS 0x4000000ull
+#define VM_ROUNDS  5000
+static const uint8_t exit_guest[] = {
+    0x66, 0xb9, VM_ROUNDS & 0xff, VM_ROUNDS >> 8, 0, 0, /* 1000: mov ecx, VM_ROUNDS */
+    0x66, 0x31, 0xc0,                                   /* 1006: xor eax, eax */
+    0x0f, 0xa2,                                         /* 1009: cpuid */
+    0x66, 0x49,                                         /* 100b: dec ecx */
+    0x75, 0xf7,                                         /* 100d: jnz 1006 */
+    0xf4,                                               /* 100f: hlt */
+    0x66, 0xb9, VM_ROUNDS & 0xff, VM_ROUNDS >> 8, 0, 0, /* 1010: mov ecx, VM_ROUNDS */
+    0xe6, 0x80,                                         /* 1016: out 0x80, al */
+    0x66, 0x49,                                         /* 1018: dec ecx */
+    0x75, 0xfa,                                         /* 101a: jnz 1016 */
+    0xf4,                                               /* 101c: hlt */
+    0xeb, 0xfe,                                         /* 101d: jmp $ */
+};
+static uint64_t hlt_tsc[3];
+static unsigned hlts;
+
+static uint64_t bench_exit(struct vm *vm, unsigned ev, void *arch)
+{
+    struct nova_utcb_arch *a = arch;
+    switch (ev) {
+    case NOVA_EV_GST_STARTUP:
+        a->cs = (struct nova_seg){0, 0x9b, 0xffff, 0};
+        a->rip = 0x1000;
+        a->rflags = 2;
+        hlt_tsc[hlts++] = rdtsc_now();
+        return NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_CS_SS;
+    case NOVA_EV_SVM_CPUID:
+        a->rip += 2;
+        return NOVA_MTD_RIP;
+    case NOVA_EV_SVM_IOIO:
+        a->rip += a->inst_len;
+        return NOVA_MTD_RIP;
+    case NOVA_EV_SVM_HLT:
+        if (hlts < 3)
+            hlt_tsc[hlts++] = rdtsc_now();
+        a->rip += 1;
+        if (hlts == 3)
+            hc_sm_up(vm->done_sm);
+        return NOVA_MTD_RIP;
+    default:
+        return NOVA_MTD_POISON;
+    }
+}
+
+static void bench_vm_exits(const struct nova_hip *hip)
+{
+    if (!(hip->features & NOVA_HIP_FEAT_SVM))
+        return;
+    static struct vm vm;
+    vm.mtd = NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_CS_SS;
+    if (vm_create(&vm, GUEST_PHYS, 0x200000, bench_exit) < 0) {
+        printf("bench: vm setup failed\n");
+        return;
+    }
+    for (unsigned i = 0; i < sizeof(exit_guest); i++)
+        vm.mem[0x1000 + i] = exit_guest[i];
+    vm_start(&vm, 0x1000);
+    if (vm_wait(&vm, 60000) != NOVA_SUCCESS) {
+        printf("bench: the guest did not finish\n");
+        return;
+    }
+    uint64_t cpuid = (hlt_tsc[1] - hlt_tsc[0]) / VM_ROUNDS, io = (hlt_tsc[2] - hlt_tsc[1]) / VM_ROUNDS;
+    printf("bench: vm_exit_cpuid_round_trip %lu\n", cpuid);
+    printf("bench: vm_exit_port_io_round_trip %lu\n", io);
+    printf("bench: vm_exit_cpuid_ns %lu\n", (uint64_t)(cpuid * 1000000000ull / hip->stc_freq));
+    printf("bench: vm_exit_port_io_ns %lu\n", (uint64_t)(io * 1000000000ull / hip->stc_freq));
+}
+
 __attribute__((noreturn)) void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip);
 void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
 {
@@ -149,6 +224,7 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
     hc_sm_down(sm_done, 0, 0);
     report("exception_portal_round_trip", thread_result, ROUNDS);
 
+    bench_vm_exits(hip);
     printf("bench: done\n");
     roottask_finish(&boot, 0);
 }

@@ -32,7 +32,7 @@ static uint64_t on_event(struct portal_ctx *ctx, uint64_t mtd)
     struct handler *h = (struct handler *)ctx;
     struct vm *vm = h->vm;
     struct nova_utcb_arch *a = &ctx->utcb->arch;
-    if (vm->nexits < VM_EXITS_MAX)
+    if (vm->nexits < VM_EXITS_MAX && vm->mtd == 0)
         vm->exits[vm->nexits++] = (struct exit_record){h->ev, a->qual[0], a->qual[1], a->qual[2], a->rip,
                                                         a->rax, a->rbx, a->inst_len, a->vect_info};
     return vm->on_exit(vm, h->ev, a);
@@ -69,7 +69,7 @@ int vm_create(struct vm *vm, uint64_t phys, uint64_t size, vm_exit_fn on_exit)
         h->ev = ev;
         uint64_t pt = sel_alloc(1);
         st |= hc_create_pt(pt, ROOT, ec, (uint64_t)portal_entry);
-        st |= hc_ctrl_pt(pt, (uint64_t)h, EXIT_MTD);
+        st |= hc_ctrl_pt(pt, (uint64_t)h, vm->mtd ? vm->mtd : EXIT_MTD);
         st |= hc_ctrl_pd(ROOT, vm->pd, pt, vm->evt + ev, 0, NOVA_PERM_PT_EVENT, NOVA_SPC_OBJ, 0, 0);
     }
     return st == NOVA_SUCCESS ? 0 : -1;

@@ -28,6 +28,7 @@ struct vm {
     uint64_t start_rip, start_cs_base;
     bool long_mode;
     void *ctx;                      /* for the test */
+    uint32_t mtd;                   /* state the exit portals transfer (0: a full set) */
 };
 
 /* Build the VM: PD, guest memory [0, size) from host-physical phys, exit portals. 0 on success. */
