@@ -11,7 +11,9 @@ from novalib import lines_of
 VMM_ELF = BUILD / "vmm.elf"
 SUMMARY = r"(\d+) passed, (\d+) failed\r*\n"
 REQUIRED = ["exit_io_out", "exit_cpuid", "exit_npf_first_arrives", "exit_npf_write_read_only", "exit_vmmcall",
-            "injected_interrupt_seen_by_guest", "exit_hlt", "exit_recall", "poison_ends_vcpu"]
+            "injected_interrupt_seen_by_guest", "exit_hlt", "exit_recall", "poison_ends_vcpu", "long_mode_cpuid",
+            "long_mode_rdmsr", "long_mode_npf", "protected_mode_rep_outsb", "injected_exception_seen_by_guest",
+            "interrupt_window_exit", "triple_fault_exit", "two_vms_own_memory", "vm_cannot_reach_undelegated_memory"]
 
 
 @pytest.mark.parametrize("cpu", ["max", "EPYC,+svm"])

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Micro-guest suite: a test VMM runs hand-assembled guests on a vCPU and checks every exit. */
 
+#include "guests.h"
 #include "vm.h"
 
 #include <hc.h>
@@ -158,6 +159,12 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
         suite_case("svm_available", 0, "the HIP reports no SVM");
     } else {
         cases_real_mode();
+        unsigned cpu = hip->cpu_num > 1 ? 1 : 0; /* with two CPUs, the other guests run on the second */
+        cases_long_mode(GUEST_PHYS + 1 * GUEST_SIZE, cpu);
+        cases_protected_mode(GUEST_PHYS + 2 * GUEST_SIZE, cpu);
+        cases_injection(GUEST_PHYS + 3 * GUEST_SIZE, cpu);
+        cases_triple_fault(GUEST_PHYS + 4 * GUEST_SIZE, cpu);
+        cases_two_vms(GUEST_PHYS + 5 * GUEST_SIZE, GUEST_PHYS + 6 * GUEST_SIZE, cpu);
     }
     suite_summary();
     roottask_finish(&boot, suite.failed ? 1 : 0);

@@ -16,25 +16,19 @@
 #define ROOT NOVA_SEL_PD_ROOT
 #define NOVA NOVA_SEL_PD_NOVA
 #define EXIT_MTD (NOVA_MTD_GPR_0_7 | NOVA_MTD_GPR_8_15 | NOVA_MTD_RFLAGS | NOVA_MTD_RIP | NOVA_MTD_STA | \
-                  NOVA_MTD_QUAL | NOVA_MTD_INJ | NOVA_MTD_CS_SS | NOVA_MTD_DS_ES | NOVA_MTD_CR | NOVA_MTD_EFER)
-
-struct handler {
-    struct portal_ctx ctx;          /* first: the portal's PID points here */
-    struct vm *vm;
-    unsigned ev;
-};
-
-static struct handler handlers[0x102];
+                  NOVA_MTD_QUAL | NOVA_MTD_INJ | NOVA_MTD_CS_SS | NOVA_MTD_DS_ES | NOVA_MTD_CR | NOVA_MTD_EFER | \
+                  NOVA_MTD_GDTR | NOVA_MTD_IDTR)
 
 static uint64_t on_event(struct portal_ctx *ctx, uint64_t mtd)
 {
     (void)mtd;
-    struct handler *h = (struct handler *)ctx;
+    struct vm_handler *h = (struct vm_handler *)ctx;
     struct vm *vm = h->vm;
     struct nova_utcb_arch *a = &ctx->utcb->arch;
     if (vm->nexits < VM_EXITS_MAX && vm->mtd == 0)
-        vm->exits[vm->nexits++] = (struct exit_record){h->ev, a->qual[0], a->qual[1], a->qual[2], a->rip,
-                                                        a->rax, a->rbx, a->inst_len, a->vect_info};
+        vm->exits[vm->nexits++] = (struct exit_record){h->ev,      a->qual[0], a->qual[1], a->qual[2], a->rip,
+                                                        a->rax,     a->rbx,     a->rcx,     a->efer,    a->cr0,
+                                                        a->inst_len, a->vect_info, a->cs.ar};
     return vm->on_exit(vm, h->ev, a);
 }
 
@@ -60,10 +54,10 @@ int vm_create(struct vm *vm, uint64_t phys, uint64_t size, vm_exit_fn on_exit)
 
     /* One handler EC serves every event; each event has its own portal (and PID). */
     uint64_t ec = sel_alloc(1), stack = stack_alloc(), utcb = utcb_alloc();
-    if (hc_create_ec(ec, ROOT, utcb, 0, stack, 0, 0) != NOVA_SUCCESS)
+    if (hc_create_ec(ec, ROOT, utcb, vm->cpu, stack, 0, 0) != NOVA_SUCCESS)
         return -1;
-    for (unsigned ev = 0; ev < 0x102; ev++) {
-        struct handler *h = &handlers[ev];
+    for (unsigned ev = 0; ev < VM_EVENTS; ev++) {
+        struct vm_handler *h = &vm->handlers[ev];
         h->ctx = (struct portal_ctx){.stack_top = stack, .fn = on_event, .utcb = (union nova_utcb *)utcb};
         h->vm = vm;
         h->ev = ev;
@@ -80,7 +74,7 @@ int vm_start(struct vm *vm, uint64_t rip)
     vm->start_rip = rip;
     vm->vcpu = sel_alloc(1);
     vm->sc = sel_alloc(1);
-    unsigned st = hc_create_ec(vm->vcpu, vm->pd, 0, 0, 0, vm->evt, NOVA_CREATE_EC_V);
+    unsigned st = hc_create_ec(vm->vcpu, vm->pd, 0, vm->cpu, 0, vm->evt, NOVA_CREATE_EC_V);
     st |= hc_create_sc(vm->sc, ROOT, vm->vcpu, nova_scd(10, 50, 0));
     return st == NOVA_SUCCESS ? 0 : -1;
 }

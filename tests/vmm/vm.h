@@ -5,15 +5,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <portal.h>
+
 #define VM_EXITS_MAX 64
+#define VM_EVENTS    0x102
 
 struct exit_record {
-    uint64_t ev, qual0, qual1, qual2, rip, rax, rbx;
+    uint64_t ev, qual0, qual1, qual2, rip, rax, rbx, rcx, efer, cr0;
     uint32_t inst_len, vect_info;
+    uint16_t cs_ar;
 };
 
 /* What the handler does for one exit: fill in the reply through the UTCB, return the MTD. */
 struct vm;
+
+struct vm_handler {
+    struct portal_ctx ctx;          /* first: the portal's PID points here */
+    struct vm *vm;
+    unsigned ev;
+};
 typedef uint64_t (*vm_exit_fn)(struct vm *vm, unsigned ev, void *utcb_arch);
 
 struct vm {
@@ -29,6 +39,8 @@ struct vm {
     bool long_mode;
     void *ctx;                      /* for the test */
     uint32_t mtd;                   /* state the exit portals transfer (0: a full set) */
+    unsigned cpu;                   /* where the vCPU and its handler run */
+    struct vm_handler handlers[VM_EVENTS];
 };
 
 /* Build the VM: PD, guest memory [0, size) from host-physical phys, exit portals. 0 on success. */

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT */
+/* Micro-guests in long and protected mode, exception injection, the interrupt window, triple
+   fault, and two VMs that cannot see each other's memory. */
+
+#include "guests.h"
+#include "vm.h"
+
+#include <hc.h>
+#include <nova/events.h>
+#include <nova/mtd.h>
+#include <nova/selectors.h>
+#include <nova/utcb.h>
+#include <res.h>
+#include <string.h>
+#include <suite.h>
+
+#define NOVA NOVA_SEL_PD_NOVA
+#define SIZE 0x200000ull
+#define CODE 0x1000
+
+static const struct exit_record *find(const struct vm *vm, unsigned ev, unsigned nth)
+{
+    for (unsigned i = 0; i < vm->nexits; i++)
+        if (vm->exits[i].ev == ev && nth-- == 0)
+            return &vm->exits[i];
+    return NULL;
+}
+
+static void unmap(struct vm *vm, uint64_t gpa)
+{
+    hc_ctrl_pd(NOVA, vm->pd, (vm->guest_phys + gpa) >> 12, gpa >> 12, 0, 0, NOVA_SPC_MEM, NOVA_ACC_CPU_GST, 0);
+}
+
+/* The common ends of every exit handler: HLT finishes, anything unknown ends the vCPU. */
+static uint64_t finish(struct vm *vm, struct nova_utcb_arch *a, unsigned ev)
+{
+    if (ev == NOVA_EV_SVM_HLT) {
+        a->rip += 1;
+        hc_sm_up(vm->done_sm);
+        return NOVA_MTD_RIP;
+    }
+    hc_sm_up(vm->done_sm);
+    return NOVA_MTD_POISON;
+}
+
+/* ---- long mode: identity-mapped first 2 MiB through the guest's own page tables ---- */
+
+#define PML4 0x10000
+#define MSR_EFER 0xc0000080u
+static const uint8_t long_guest[] = {
+    0x31, 0xc0,                                 /* 1000: xor eax, eax */
+    0x0f, 0xa2,                                 /* 1002: cpuid */
+    0xb9, 0x80, 0x00, 0x00, 0xc0,               /* 1004: mov ecx, 0xc0000080 */
+    0x0f, 0x32,                                 /* 1009: rdmsr */
+    0x0f, 0x30,                                 /* 100b: wrmsr */
+    0x8a, 0x04, 0x25, 0x00, 0x00, 0x15, 0x00,   /* 100d: mov al, [0x150000] (not delegated) */
+    0xe6, 0x80,                                 /* 1014: out 0x80, al */
+    0xf4,                                       /* 1016: hlt */
+    0xeb, 0xfe,                                 /* 1017: jmp $ */
+};
+
+static uint64_t long_exit(struct vm *vm, unsigned ev, void *arch)
+{
+    struct nova_utcb_arch *a = arch;
+    switch (ev) {
+    case NOVA_EV_GST_STARTUP:
+        a->cs = (struct nova_seg){8, 0x29b, 0xffffffff, 0}; /* 64-bit code */
+        a->ss = a->ds = a->es = (struct nova_seg){16, 0xc93, 0xffffffff, 0};
+        a->cr0 = 0x80000011; /* PG, ET, PE */
+        a->cr3 = PML4;
+        a->cr4 = 0x20;       /* PAE */
+        a->efer = 0x100;     /* LME: the kernel adds LMA */
+        a->rip = CODE;
+        a->rsp = 0x8000;
+        a->rflags = 2;
+        return NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_GPR_0_7 | NOVA_MTD_CS_SS | NOVA_MTD_DS_ES | NOVA_MTD_CR |
+               NOVA_MTD_EFER;
+    case NOVA_EV_SVM_CPUID:
+    case NOVA_EV_SVM_MSR:
+        if (ev == NOVA_EV_SVM_MSR && a->qual[0] == 0)
+            a->rax = 0x1111, a->rdx = 0;
+        a->rip += 2;
+        return NOVA_MTD_RIP | NOVA_MTD_GPR_0_7;
+    case NOVA_EV_SVM_NPF:
+        a->rip += 7;
+        return NOVA_MTD_RIP;
+    case NOVA_EV_SVM_IOIO:
+        a->rip += a->inst_len;
+        return NOVA_MTD_RIP;
+    default:
+        return finish(vm, a, ev);
+    }
+}
+
+void cases_long_mode(uint64_t phys, unsigned cpu)
+{
+    static struct vm vm;
+    vm.cpu = cpu;
+    if (vm_create(&vm, phys, SIZE, long_exit) < 0) {
+        suite_case("long_mode_vm", 0, "vm_create failed");
+        return;
+    }
+    uint64_t *pml4 = (uint64_t *)(vm.mem + PML4), *pdpt = pml4 + 512, *pd = pdpt + 512;
+    pml4[0] = (PML4 + 0x1000) | 3;
+    pdpt[0] = (PML4 + 0x2000) | 3;
+    pd[0] = 0x83; /* 2 MiB page at 0 */
+    memcpy(vm.mem + CODE, long_guest, sizeof(long_guest));
+    unmap(&vm, 0x150000);
+    vm_start(&vm, CODE);
+    unsigned st = vm_wait(&vm, 5000);
+    suite_case("long_mode_reaches_hlt", st == NOVA_SUCCESS, "%s after %u exits", nova_status_name(st), vm.nexits);
+    const struct exit_record *e = find(&vm, NOVA_EV_SVM_CPUID, 0);
+    suite_case("long_mode_cpuid", e && e->rip == CODE + 2 && (e->cs_ar & 0x200) && e->efer == 0x500,
+               "rip %#lx cs.ar %#x efer %#lx", e ? e->rip : 0, e ? e->cs_ar : 0, e ? e->efer : 0);
+    e = find(&vm, NOVA_EV_SVM_MSR, 0);
+    suite_case("long_mode_rdmsr", e && e->qual0 == 0 && e->rcx == MSR_EFER && e->rip == CODE + 9,
+               "qual %#lx rcx %#lx", e ? e->qual0 : 0, e ? e->rcx : 0);
+    e = find(&vm, NOVA_EV_SVM_MSR, 1);
+    suite_case("long_mode_wrmsr", e && e->qual0 == 1 && e->rax == 0x1111, "qual %#lx rax %#lx",
+               e ? e->qual0 : 0, e ? e->rax : 0);
+    e = find(&vm, NOVA_EV_SVM_NPF, 0);
+    suite_case("long_mode_npf", e && e->qual2 == 0x150000 && (e->qual0 & 0x1ffffffffull) == 0x100000004ull,
+               "gpa %#lx info %#lx", e ? e->qual2 : 0, e ? e->qual0 : 0);
+    e = find(&vm, NOVA_EV_SVM_IOIO, 0);
+    suite_case("long_mode_out", e && e->qual0 == 0x00800010, "qual %#lx", e ? e->qual0 : 0);
+}
+
+/* ---- 32-bit protected mode: IN and string I/O ---- */
+
+static const uint8_t protected_guest[] = {
+    0xe4, 0x61,                     /* 1000: in al, 0x61 */
+    0xbe, 0x00, 0x20, 0x00, 0x00,   /* 1002: mov esi, 0x2000 */
+    0xb9, 0x03, 0x00, 0x00, 0x00,   /* 1007: mov ecx, 3 */
+    0x66, 0xba, 0xf8, 0x03,         /* 100c: mov dx, 0x3f8 */
+    0xf3, 0x6e,                     /* 1010: rep outsb */
+    0xf4,                           /* 1012: hlt */
+};
+
+static uint64_t protected_exit(struct vm *vm, unsigned ev, void *arch)
+{
+    struct nova_utcb_arch *a = arch;
+    switch (ev) {
+    case NOVA_EV_GST_STARTUP:
+        a->cs = (struct nova_seg){8, 0xc9b, 0xffffffff, 0};
+        a->ss = a->ds = a->es = (struct nova_seg){16, 0xc93, 0xffffffff, 0};
+        a->cr0 = 0x11;
+        a->rip = CODE;
+        a->rflags = 2;
+        return NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_CS_SS | NOVA_MTD_DS_ES | NOVA_MTD_CR;
+    case NOVA_EV_SVM_IOIO:
+        if (a->qual[0] & 4) /* string I/O: the test VMM just completes it */
+            a->rcx = 0;
+        else
+            a->rax = (a->rax & ~0xffull) | 0x5a;
+        a->rip += a->inst_len;
+        return NOVA_MTD_RIP | NOVA_MTD_GPR_0_7;
+    default:
+        return finish(vm, a, ev);
+    }
+}
+
+void cases_protected_mode(uint64_t phys, unsigned cpu)
+{
+    static struct vm vm;
+    vm.cpu = cpu;
+    if (vm_create(&vm, phys, SIZE, protected_exit) < 0) {
+        suite_case("protected_mode_vm", 0, "vm_create failed");
+        return;
+    }
+    memcpy(vm.mem + CODE, protected_guest, sizeof(protected_guest));
+    vm_start(&vm, CODE);
+    unsigned st = vm_wait(&vm, 5000);
+    suite_case("protected_mode_reaches_hlt", st == NOVA_SUCCESS, "%s", nova_status_name(st));
+    const struct exit_record *e = find(&vm, NOVA_EV_SVM_IOIO, 0);
+    suite_case("protected_mode_in", e && e->qual0 == 0x00610011 && e->inst_len == 2, "qual %#lx len %u",
+               e ? e->qual0 : 0, e ? e->inst_len : 0);
+    e = find(&vm, NOVA_EV_SVM_IOIO, 1);
+    /* OUT, string, REP, 8-bit, port 0x3f8; QEMU leaves the address-size bits clear */
+    suite_case("protected_mode_rep_outsb", e && (e->qual0 & 0xffff003f) == 0x03f8001c && e->rcx == 3 &&
+                                                 e->inst_len == 2,
+               "qual %#lx rcx %#lx len %u", e ? e->qual0 : 0, e ? e->rcx : 0, e ? e->inst_len : 0);
+}
+
+/* ---- real mode: an injected exception, and the interrupt window ---- */
+
+static const uint8_t window_guest[] = {
+    0xfa,                           /* 1000: cli */
+    0x0f, 0x01, 0xd9,               /* 1001: vmmcall: the VMM injects #UD */
+    0x0f, 0x01, 0xd9,               /* 1004: vmmcall: the VMM asks for an interrupt window */
+    0xfb,                           /* 1007: sti */
+    0x90,                           /* 1008: nop (STI shadow) */
+    0xf4,                           /* 1009: hlt */
+};
+static const uint8_t mark_isr[] = {
+    0xc6, 0x06, 0x00, 0x30, 0x66,   /* 1100: mov byte [0x3000], 0x66 (#UD handler) */
+    0xcf,                           /* 1105: iret */
+    0xc6, 0x06, 0x01, 0x30, 0x21,   /* 1106: mov byte [0x3001], 0x21 (vector 0x21 handler) */
+    0xcf,                           /* 110b: iret */
+};
+
+static uint64_t window_exit(struct vm *vm, unsigned ev, void *arch)
+{
+    struct nova_utcb_arch *a = arch;
+    switch (ev) {
+    case NOVA_EV_GST_STARTUP:
+        a->cs = (struct nova_seg){0, 0x9b, 0xffff, 0};
+        a->ds = a->ss = (struct nova_seg){0, 0x93, 0xffff, 0};
+        a->rip = CODE;
+        a->rsp = 0x8000;
+        a->rflags = 2;
+        return NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_GPR_0_7 | NOVA_MTD_CS_SS | NOVA_MTD_DS_ES;
+    case NOVA_EV_SVM_VMMCALL:
+        a->rip += 3;
+        if (a->rip == CODE + 4)
+            a->intr_info = 6 | 3u << 8 | NOVA_INTR_INFO_V; /* hardware exception #UD */
+        else
+            a->intr_info = NOVA_INTR_INFO_I;               /* tell me when interrupts are open */
+        return NOVA_MTD_RIP | NOVA_MTD_INJ;
+    case NOVA_EV_SVM_VINTR:
+        a->intr_info = 0x21 | NOVA_INTR_INFO_V;            /* external interrupt 0x21 */
+        return NOVA_MTD_INJ;
+    default:
+        return finish(vm, a, ev);
+    }
+}
+
+void cases_injection(uint64_t phys, unsigned cpu)
+{
+    static struct vm vm;
+    vm.cpu = cpu;
+    if (vm_create(&vm, phys, SIZE, window_exit) < 0) {
+        suite_case("injection_vm", 0, "vm_create failed");
+        return;
+    }
+    memcpy(vm.mem + CODE, window_guest, sizeof(window_guest));
+    memcpy(vm.mem + 0x1100, mark_isr, sizeof(mark_isr));
+    *(uint32_t *)(vm.mem + 6 * 4) = 0x1100;
+    *(uint32_t *)(vm.mem + 0x21 * 4) = 0x1106;
+    vm_start(&vm, CODE);
+    unsigned st = vm_wait(&vm, 5000);
+    suite_case("injection_reaches_hlt", st == NOVA_SUCCESS, "%s", nova_status_name(st));
+    suite_case("injected_exception_seen_by_guest", vm.mem[0x3000] == 0x66, "mark %#x", vm.mem[0x3000]);
+    const struct exit_record *e = find(&vm, NOVA_EV_SVM_VINTR, 0);
+    suite_case("interrupt_window_exit", e && e->rip == CODE + 9, "rip %#lx", e ? e->rip : 0);
+    suite_case("window_interrupt_seen_by_guest", vm.mem[0x3001] == 0x21, "mark %#x", vm.mem[0x3001]);
+}
+
+/* ---- a triple fault: no IDT, then #UD ---- */
+
+static uint64_t shutdown_exit(struct vm *vm, unsigned ev, void *arch)
+{
+    struct nova_utcb_arch *a = arch;
+    if (ev == NOVA_EV_GST_STARTUP) {
+        a->cs = (struct nova_seg){8, 0xc9b, 0xffffffff, 0};
+        a->ss = a->ds = (struct nova_seg){16, 0xc93, 0xffffffff, 0};
+        a->idtr = (struct nova_seg){0, 0, 0, 0};
+        a->cr0 = 0x11;
+        a->rip = CODE;
+        a->rflags = 2;
+        return NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_CS_SS | NOVA_MTD_DS_ES | NOVA_MTD_IDTR | NOVA_MTD_CR;
+    }
+    return finish(vm, a, ev);
+}
+
+void cases_triple_fault(uint64_t phys, unsigned cpu)
+{
+    static struct vm vm;
+    vm.cpu = cpu;
+    if (vm_create(&vm, phys, SIZE, shutdown_exit) < 0) {
+        suite_case("triple_fault_vm", 0, "vm_create failed");
+        return;
+    }
+    vm.mem[CODE] = 0x0f;
+    vm.mem[CODE + 1] = 0x0b; /* ud2 */
+    vm_start(&vm, CODE);
+    unsigned st = vm_wait(&vm, 5000);
+    const struct exit_record *e = find(&vm, NOVA_EV_SVM_SHUTDOWN, 0);
+    suite_case("triple_fault_exit", st == NOVA_SUCCESS && e != NULL, "%s, %u exits, last %#lx", nova_status_name(st),
+               vm.nexits, vm.nexits ? vm.exits[vm.nexits - 1].ev : 0);
+}
+
+/* ---- two VMs: the same guest-physical address reaches different memory ---- */
+
+static const uint8_t peek_guest[] = {
+    0xa0, 0x00, 0x30,               /* 1000: mov al, [0x3000] */
+    0xe6, 0x80,                     /* 1003: out 0x80, al */
+    0xa0, 0x00, 0x40,               /* 1005: mov al, [0x4000] (the other VM's page, not ours) */
+    0xf4,                           /* 1008: hlt */
+};
+
+static uint64_t peek_exit(struct vm *vm, unsigned ev, void *arch)
+{
+    struct nova_utcb_arch *a = arch;
+    switch (ev) {
+    case NOVA_EV_GST_STARTUP:
+        a->cs = (struct nova_seg){0, 0x9b, 0xffff, 0};
+        a->ds = (struct nova_seg){0, 0x93, 0xffff, 0};
+        a->rip = CODE;
+        a->rflags = 2;
+        return NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_CS_SS | NOVA_MTD_DS_ES;
+    case NOVA_EV_SVM_IOIO:
+        a->rip += a->inst_len;
+        return NOVA_MTD_RIP;
+    case NOVA_EV_SVM_NPF:
+        a->rip += 3;
+        return NOVA_MTD_RIP;
+    default:
+        return finish(vm, a, ev);
+    }
+}
+
+void cases_two_vms(uint64_t phys_a, uint64_t phys_b, unsigned cpu)
+{
+    static struct vm a, b;
+    a.cpu = b.cpu = cpu;
+    if (vm_create(&a, phys_a, SIZE, peek_exit) < 0 || vm_create(&b, phys_b, SIZE, peek_exit) < 0) {
+        suite_case("two_vms", 0, "vm_create failed");
+        return;
+    }
+    memcpy(a.mem + CODE, peek_guest, sizeof(peek_guest));
+    memcpy(b.mem + CODE, peek_guest, sizeof(peek_guest));
+    a.mem[0x3000] = 0xa1;
+    b.mem[0x3000] = 0xb2;
+    unmap(&b, 0x4000);
+    vm_start(&a, CODE);
+    vm_start(&b, CODE);
+    unsigned sa = vm_wait(&a, 5000), sb = vm_wait(&b, 5000);
+    const struct exit_record *ea = find(&a, NOVA_EV_SVM_IOIO, 0), *eb = find(&b, NOVA_EV_SVM_IOIO, 0);
+    suite_case("two_vms_run", sa == NOVA_SUCCESS && sb == NOVA_SUCCESS, "%s %s", nova_status_name(sa),
+               nova_status_name(sb));
+    suite_case("two_vms_own_memory", ea && eb && (ea->rax & 0xff) == 0xa1 && (eb->rax & 0xff) == 0xb2,
+               "a read %#lx, b read %#lx", ea ? ea->rax & 0xff : 0, eb ? eb->rax & 0xff : 0);
+    const struct exit_record *nb = find(&b, NOVA_EV_SVM_NPF, 0);
+    suite_case("vm_cannot_reach_undelegated_memory", nb && nb->qual2 == 0x4000 && !find(&a, NOVA_EV_SVM_NPF, 0),
+               "b npf %#lx", nb ? nb->qual2 : 0);
+}
