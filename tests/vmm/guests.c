@@ -123,6 +123,13 @@ void cases_long_mode(uint64_t phys, unsigned cpu)
                "gpa %#lx info %#lx", e ? e->qual2 : 0, e ? e->qual0 : 0);
     e = find(&vm, NOVA_EV_SVM_IOIO, 0);
     suite_case("long_mode_out", e && e->qual0 == 0x00800010, "qual %#lx", e ? e->qual0 : 0);
+
+    /* The guest spins now; a strong recall (by IPI when it runs on another CPU) stops it. */
+    EXPECT_STATUS("long_mode_strong_recall", hc_ctrl_ec(vm.vcpu, 1), NOVA_SUCCESS);
+    st = vm_wait(&vm, 5000);
+    e = find(&vm, NOVA_EV_GST_RECALL, 0);
+    suite_case("long_mode_recall_exit", st == NOVA_SUCCESS && e && e->rip == CODE + 0x17, "%s rip %#lx",
+               nova_status_name(st), e ? e->rip : 0);
 }
 
 /* ---- 32-bit protected mode: IN and string I/O ---- */
