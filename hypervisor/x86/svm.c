@@ -106,6 +106,8 @@ int svm_vcpu_create(struct ec *ec, bool tsc_offset)
     v->n_cr3 = virt_to_phys(pd->gst.npt);
     v->int_ctl = SVM_INT_V_INTR_MASKING;
     vc->tsc_offset = tsc_offset;
+    if (tsc_offset) /* T = 1: the guest's TSC counts from the creation of the vCPU */
+        v->tsc_offset = (uint64_t)0 - rdtsc();
     vc->flush = true;
     vmcb_reset(v);
     return 0;

@@ -341,3 +341,52 @@ void cases_two_vms(uint64_t phys_a, uint64_t phys_b, unsigned cpu)
     suite_case("vm_cannot_reach_undelegated_memory", nb && nb->qual2 == 0x4000 && !find(&a, NOVA_EV_SVM_NPF, 0),
                "b npf %#lx", nb ? nb->qual2 : 0);
 }
+
+/* ---- TSC offsetting: with T = 1 the guest's TSC starts near 0, with T = 0 it is the host's ---- */
+
+static const uint8_t tsc_guest[] = {
+    0x0f, 0x31,                     /* 1000: rdtsc */
+    0xe6, 0x80,                     /* 1002: out 0x80, al (the VMM reads EDX:EAX) */
+    0xf4,                           /* 1004: hlt */
+};
+
+static uint64_t tsc_exit(struct vm *vm, unsigned ev, void *arch)
+{
+    struct nova_utcb_arch *a = arch;
+    switch (ev) {
+    case NOVA_EV_GST_STARTUP:
+        a->cs = (struct nova_seg){0, 0x9b, 0xffff, 0};
+        a->rip = CODE;
+        a->rflags = 2;
+        return NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_CS_SS;
+    case NOVA_EV_SVM_IOIO:
+        vm->ctx = (void *)((a->rdx << 32) | (a->rax & 0xffffffffull));
+        a->rip += a->inst_len;
+        return NOVA_MTD_RIP;
+    default:
+        return finish(vm, a, ev);
+    }
+}
+
+void cases_tsc_offset(uint64_t phys_a, uint64_t phys_b, unsigned cpu)
+{
+    static struct vm off, plain;
+    off.cpu = plain.cpu = cpu;
+    off.tsc_offset = true;
+    if (vm_create(&off, phys_a, SIZE, tsc_exit) < 0 || vm_create(&plain, phys_b, SIZE, tsc_exit) < 0) {
+        suite_case("tsc_vms", 0, "vm_create failed");
+        return;
+    }
+    memcpy(off.mem + CODE, tsc_guest, sizeof(tsc_guest));
+    memcpy(plain.mem + CODE, tsc_guest, sizeof(tsc_guest));
+    uint64_t before = rdtsc_now();
+    vm_start(&off, CODE);
+    vm_start(&plain, CODE);
+    vm_wait(&off, 5000);
+    vm_wait(&plain, 5000);
+    uint64_t after = rdtsc_now(), guest_off = (uint64_t)off.ctx, guest_plain = (uint64_t)plain.ctx;
+    suite_case("tsc_offset_guest_starts_near_zero", guest_off > 0 && guest_off < after - before,
+               "guest tsc %#lx, %lu host ticks passed", guest_off, after - before);
+    suite_case("tsc_without_offset_is_host_tsc", guest_plain >= before && guest_plain <= after,
+               "guest tsc %#lx, host %#lx..%#lx", guest_plain, before, after);
+}

@@ -9,3 +9,4 @@ void cases_protected_mode(uint64_t phys, unsigned cpu);
 void cases_injection(uint64_t phys, unsigned cpu);
 void cases_triple_fault(uint64_t phys, unsigned cpu);
 void cases_two_vms(uint64_t phys_a, uint64_t phys_b, unsigned cpu);
+void cases_tsc_offset(uint64_t phys_a, uint64_t phys_b, unsigned cpu);

@@ -74,7 +74,8 @@ int vm_start(struct vm *vm, uint64_t rip)
     vm->start_rip = rip;
     vm->vcpu = sel_alloc(1);
     vm->sc = sel_alloc(1);
-    unsigned st = hc_create_ec(vm->vcpu, vm->pd, 0, vm->cpu, 0, vm->evt, NOVA_CREATE_EC_V);
+    unsigned flags = NOVA_CREATE_EC_V | (vm->tsc_offset ? NOVA_CREATE_EC_T : 0);
+    unsigned st = hc_create_ec(vm->vcpu, vm->pd, 0, vm->cpu, 0, vm->evt, flags);
     st |= hc_create_sc(vm->sc, ROOT, vm->vcpu, nova_scd(10, 50, 0));
     return st == NOVA_SUCCESS ? 0 : -1;
 }

@@ -40,6 +40,7 @@ struct vm {
     void *ctx;                      /* for the test */
     uint32_t mtd;                   /* state the exit portals transfer (0: a full set) */
     unsigned cpu;                   /* where the vCPU and its handler run */
+    bool tsc_offset;                /* create the vCPU with T = 1 */
     struct vm_handler handlers[VM_EVENTS];
 };
 
