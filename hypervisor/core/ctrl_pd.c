@@ -5,7 +5,7 @@
 #include "core/pd.h"
 #include "core/space_gst.h"
 #include "core/space_mem.h"
-#include "x86/svm.h"
+#include "x86/vcpu.h"
 #include "core/space_pio.h"
 
 #include <nova/caps.h>
@@ -55,18 +55,18 @@ unsigned ctrl_pd(struct pd *cur, uint64_t spd_sel, uint64_t dpd_sel, uint64_t sr
     case NOVA_SPC_MEM:
         if (acc == NOVA_ACC_DMA_HST || acc == NOVA_ACC_DMA_GST)
             return NOVA_BAD_FTR; /* DMA page tables come with the IOMMU */
-        if (acc == NOVA_ACC_CPU_GST && (!svm_available() || space_gst_init(dpd) < 0))
-            return svm_available() ? NOVA_INS_MEM : NOVA_BAD_FTR;
+        if (acc == NOVA_ACC_CPU_GST && (!vcpu_available() || space_gst_init(dpd) < 0))
+            return vcpu_available() ? NOVA_INS_MEM : NOVA_BAD_FTR;
         return space_mem_delegate(spd, dpd, src, dst, ord, pmm, ca, acc == NOVA_ACC_CPU_GST, progress);
     case NOVA_SPC_PIO:
         if (src != dst || acc > NOVA_ACC_CPU_GST)
             return NOVA_BAD_PAR;
         if (acc == NOVA_ACC_CPU_GST)
-            return svm_available() ? space_gst_pio(spd, dpd, src, ord, pmm) : NOVA_BAD_FTR;
+            return vcpu_available() ? space_gst_pio(spd, dpd, src, ord, pmm) : NOVA_BAD_FTR;
         return space_pio_delegate(spd, dpd, src, ord, pmm, progress);
     default: /* NOVA_SPC_MSR: only the guest MSR map exists */
         if (src != dst || acc != NOVA_ACC_CPU_GST)
             return NOVA_BAD_PAR;
-        return svm_available() ? space_gst_msr(spd, dpd, src, ord, pmm) : NOVA_BAD_FTR;
+        return vcpu_available() ? space_gst_msr(spd, dpd, src, ord, pmm) : NOVA_BAD_FTR;
     }
 }

@@ -79,13 +79,13 @@ void ec_resume(struct ec *ec)
 {
     struct percpu *c = this_cpu();
     rcu_quiescent();
-    if (ec->recall && (ec->cont == ec_ret_sysret || ec->cont == ec_ret_iret || ec->cont == svm_vcpu_run)) {
+    if (ec->recall && (ec->cont == ec_ret_sysret || ec->cont == ec_ret_iret || ec->cont == vcpu_run)) {
         ec->recall = false;
         ec->cont = ec_event_recall_cont; /* on its way back to user mode: raise the recall event */
     }
     c->current = ec;
     gdt_set_frame(c, (uint64_t)(&ec->regs + 1));
-    if (ec->vcpu.vmcb) {
+    if (ec->vcpu.backend) {
         tlb_activate_guest(c, ec->pd);
     } else {
         tlb_activate_guest(c, NULL);
@@ -171,8 +171,8 @@ void ec_destroy(struct ec *ec)
         struct ec *owner = ec;
         __atomic_compare_exchange_n(&cpus[i]->fpu_owner, &owner, NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
     }
-    if (ec->vcpu.vmcb)
-        svm_vcpu_destroy(ec);
+    if (ec->vcpu.backend)
+        vcpu_destroy(ec);
     else if (paging_unmap(ec->pd->pml4, ec->utcb_va, 0, &ec->pd->quota) > 0)
         tlb_shootdown(ec->pd);
     kobject_put(&ec->pd->obj);

@@ -4,7 +4,7 @@
 
 #include "core/kobject.h"
 #include "x86/regs.h"
-#include "x86/svm.h"
+#include "x86/vcpu.h"
 
 #include <nova/utcb.h>
 #include <stdbool.h>

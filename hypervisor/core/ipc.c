@@ -10,7 +10,6 @@
 #include "core/sched.h"
 #include "x86/cpu.h"
 #include "x86/event_state.h"
-#include "x86/vmcb_state.h"
 
 #include <format.h>
 #include <nova/events.h>
@@ -124,9 +123,9 @@ void ipc_reply(struct ec *ec, uint32_t mtd)
         caller->in_event = false;
         if (mtd & NOVA_MTD_POISON)
             ec_kill(caller, "event handler replied with POISON");
-        if (caller->vcpu.vmcb) {
-            vmcb_state_load(caller, mtd, &ec->utcb->arch);
-            caller->cont = svm_vcpu_run;
+        if (caller->vcpu.backend) {
+            vcpu_state_load(caller, mtd, &ec->utcb->arch);
+            caller->cont = vcpu_run;
         } else {
             event_state_load(&caller->regs, mtd, &ec->utcb->arch);
             caller->cont = ec_ret_iret;
@@ -156,8 +155,8 @@ void ipc_event(struct ec *ec, unsigned ev)
         help(ec, handler, ec_event_pending_cont);
     }
     ec->in_event = true;
-    if (ec->vcpu.vmcb)
-        vmcb_state_save(ec, pt->mtd, &handler->utcb->arch);
+    if (ec->vcpu.backend)
+        vcpu_state_save(ec, pt->mtd, &handler->utcb->arch);
     else
         event_state_save(&ec->regs, ec->fault_addr, pt->mtd, &handler->utcb->arch);
     enter_portal(ec, handler, pt, pt->mtd);
@@ -171,12 +170,12 @@ void ec_event_pending_cont(struct ec *ec)
 void ec_event_startup_cont(struct ec *ec)
 {
     ec->started = true;
-    ipc_event(ec, ec->vcpu.vmcb ? NOVA_EV_GST_STARTUP : NOVA_EV_HST_STARTUP);
+    ipc_event(ec, ec->vcpu.backend ? NOVA_EV_GST_STARTUP : NOVA_EV_HST_STARTUP);
 }
 
 void ec_event_recall_cont(struct ec *ec)
 {
-    ipc_event(ec, ec->vcpu.vmcb ? NOVA_EV_GST_RECALL : NOVA_EV_HST_RECALL);
+    ipc_event(ec, ec->vcpu.backend ? NOVA_EV_GST_RECALL : NOVA_EV_HST_RECALL);
 }
 
 void ipc_abort(struct ec *ec)

@@ -19,7 +19,7 @@
 #include "x86/percpu.h"
 #include "x86/pic.h"
 #include "x86/smp.h"
-#include "x86/svm.h"
+#include "x86/vcpu.h"
 #include "x86/timer.h"
 #include "x86/tsc.h"
 
@@ -70,7 +70,9 @@ static struct hip_facts collect_facts(const struct mb_info *mb)
         .cpu_bsp = 0,
         .int_pin = irq_pins,
         .int_msi = irq_msis,
-        .features = svm_available() ? NOVA_HIP_FEAT_SVM : 0,
+        .features = vcpu_backend() == VCPU_SVM ? NOVA_HIP_FEAT_SVM
+                  : vcpu_backend() == VCPU_VMX ? NOVA_HIP_FEAT_VMX
+                                               : 0,
     };
 }
 
@@ -102,7 +104,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     space_mem_init();
 
     tsc_measure_hz();
-    svm_init_cpu();
+    vcpu_init_cpu();
     lapic_init();
     timer_init();
     smp_boot(&boot);

@@ -5,6 +5,7 @@
 #include "core/pd.h"
 #include "core/quota.h"
 #include "x86/paging.h"
+#include "x86/vcpu.h"
 #include "x86/vmcb.h"
 
 #include <nova/caps.h>
@@ -57,31 +58,45 @@ unsigned space_gst_pio(struct pd *spd, struct pd *dpd, uint64_t base, unsigned o
     return NOVA_SUCCESS;
 }
 
-/* Bit position of an MSR's read permission in the map, or -1 if the map does not cover it. */
-static int64_t msr_bit(uint64_t msr)
+/* Bit positions of an MSR's read and write permission in the map of this CPU's backend, or
+   false if the map does not cover it. SVM: two bits per MSR, three ranges. VMX: one 4 KiB map with
+   read-low, read-high, write-low, write-high quarters for the first two ranges. */
+static bool msr_bits(uint64_t msr, uint64_t *rbit, uint64_t *wbit)
 {
-    for (unsigned i = 0; i < sizeof(msr_ranges) / sizeof(msr_ranges[0]); i++)
-        if (msr >= msr_ranges[i].first && msr - msr_ranges[i].first < MSR_RANGE_SIZE)
-            return (int64_t)msr_ranges[i].byte * 8 + (int64_t)(msr - msr_ranges[i].first) * 2;
-    return -1;
+    unsigned ranges = vcpu_backend() == VCPU_VMX ? 2 : 3;
+    for (unsigned i = 0; i < ranges; i++) {
+        if (msr < msr_ranges[i].first || msr - msr_ranges[i].first >= MSR_RANGE_SIZE)
+            continue;
+        uint64_t idx = msr - msr_ranges[i].first;
+        if (vcpu_backend() == VCPU_VMX) {
+            *rbit = i * MSR_RANGE_SIZE + idx;
+            *wbit = *rbit + 2 * MSR_RANGE_SIZE;
+        } else {
+            *rbit = (uint64_t)msr_ranges[i].byte * 8 + idx * 2;
+            *wbit = *rbit + 1;
+        }
+        return true;
+    }
+    return false;
 }
 
 unsigned space_gst_msr(struct pd *spd, struct pd *dpd, uint64_t base, unsigned ord, unsigned pmm)
 {
-    uint64_t n = 1ull << ord;
-    if (msr_bit(base) < 0 || msr_bit(base + n - 1) < 0 || msr_bit(base + n - 1) - msr_bit(base) != (int64_t)(n - 1) * 2)
+    uint64_t n = 1ull << ord, r0, w0, r1, w1;
+    if (!msr_bits(base, &r0, &w0) || !msr_bits(base + n - 1, &r1, &w1) || r1 - r0 != (n - 1) * (w0 - r0 == 1 ? 2 : 1))
         return NOVA_BAD_PAR; /* outside the MSR ranges a guest can be given */
     if (space_gst_init(dpd) < 0 || (!spd->is_nova && space_gst_init(spd) < 0))
         return NOVA_INS_MEM;
     for (uint64_t m = base; m < base + n; m++) {
-        uint64_t bit = (uint64_t)msr_bit(m);
+        uint64_t rbit, wbit;
+        msr_bits(m, &rbit, &wbit);
         /* PD_NOVA has every MSR; another PD what its own guest map grants. */
         unsigned has = spd->is_nova ? NOVA_PERM_MSR_R | NOVA_PERM_MSR_W
-                                    : (!(spd->gst.msrpm[bit / 8] >> (bit % 8) & 1) ? NOVA_PERM_MSR_R : 0) |
-                                          (!(spd->gst.msrpm[(bit + 1) / 8] >> ((bit + 1) % 8) & 1) ? NOVA_PERM_MSR_W : 0);
+                                    : (!(spd->gst.msrpm[rbit / 8] >> (rbit % 8) & 1) ? NOVA_PERM_MSR_R : 0) |
+                                          (!(spd->gst.msrpm[wbit / 8] >> (wbit % 8) & 1) ? NOVA_PERM_MSR_W : 0);
         has &= pmm;
-        set_bit(dpd->gst.msrpm, bit, !(has & NOVA_PERM_MSR_R));
-        set_bit(dpd->gst.msrpm, bit + 1, !(has & NOVA_PERM_MSR_W));
+        set_bit(dpd->gst.msrpm, rbit, !(has & NOVA_PERM_MSR_R));
+        set_bit(dpd->gst.msrpm, wbit, !(has & NOVA_PERM_MSR_W));
     }
     return NOVA_SUCCESS;
 }

@@ -8,6 +8,7 @@
 #include "x86/cpu.h"
 #include "x86/paging.h"
 #include "x86/tlb.h"
+#include "x86/vcpu.h"
 
 #include <nova/caps.h>
 #include <nova/status.h>
@@ -52,10 +53,19 @@ static unsigned pte_to_perms(uint64_t pte)
     return p;
 }
 
+#define EPT_R       (1ull << 0)
+#define EPT_W       (1ull << 1)
+#define EPT_X       (1ull << 2)
+#define EPT_MT_WB   (6ull << 3)
+
 /* Leaf flags; a nested (guest) leaf is executable for either execute permission, and every
-   nested access counts as a user access, so U is always set. */
+   nested access counts as a user access, so U is always set. On VMX the guest table is an EPT
+   (readable whenever mapped: write-only is a misconfiguration there). */
 static uint64_t perms_to_pte(unsigned perms, bool guest)
 {
+    if (guest && vcpu_backend() == VCPU_VMX)
+        return EPT_R | (perms & NOVA_PERM_MEM_W ? EPT_W : 0) |
+               (perms & (NOVA_PERM_MEM_XU | NOVA_PERM_MEM_XS) ? EPT_X : 0) | EPT_MT_WB;
     uint64_t f = PTE_U;
     unsigned exec = guest ? NOVA_PERM_MEM_XU | NOVA_PERM_MEM_XS : NOVA_PERM_MEM_XU;
     if (perms & NOVA_PERM_MEM_W)
@@ -122,7 +132,8 @@ unsigned space_mem_delegate(struct pd *spd, struct pd *dpd, uint64_t src, uint64
         }
         unsigned perms = s.perms & pmm;
         uint64_t old = paging_lookup(root, va, NULL);
-        int r = perms ? paging_map(root, va, s.pa, perms_to_pte(perms, guest) | s.attr, s.level, &dpd->quota)
+        uint64_t attr = guest && vcpu_backend() == VCPU_VMX ? 0 : s.attr; /* EPT: memory type in the leaf */
+        int r = perms ? paging_map(root, va, s.pa, perms_to_pte(perms, guest) | attr, s.level, &dpd->quota)
                       : paging_unmap(root, va, s.level, &dpd->quota);
         if (r < 0) {
             st = NOVA_INS_MEM; /* a partial failure: what came before stays granted */

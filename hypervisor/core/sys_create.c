@@ -14,7 +14,7 @@
 #include "x86/cpu.h"
 #include "x86/paging.h"
 #include "x86/percpu.h"
-#include "x86/svm.h"
+#include "x86/vcpu.h"
 #include "x86/tsc.h"
 
 #include <nova/descriptors.h>
@@ -68,8 +68,8 @@ void sys_create_ec(struct ec *ec)
     if (cpu >= cpu_count)
         ec_sys_finish(ec, NOVA_BAD_CPU);
     bool vcpu = flags & NOVA_CREATE_EC_V;
-    if (vcpu && !svm_available())
-        ec_sys_finish(ec, NOVA_BAD_FTR); /* no SVM with nested paging on this machine */
+    if (vcpu && !vcpu_available())
+        ec_sys_finish(ec, NOVA_BAD_FTR); /* neither SVM with NPT nor VMX with EPT here */
     if (!vcpu && (utcb >= NOVA_USER_VA_END || paging_lookup(own->pml4, utcb, NULL)))
         ec_sys_finish(ec, NOVA_BAD_PAR); /* outside user space, or not free */
 
@@ -80,7 +80,7 @@ void sys_create_ec(struct ec *ec)
     if (!e)
         ec_sys_finish(ec, NOVA_INS_MEM);
     if (vcpu) {
-        if (svm_vcpu_create(e, global) < 0) {
+        if (vcpu_create(e, global) < 0) {
             kobject_discard(&e->obj);
             ec_sys_finish(ec, NOVA_INS_MEM);
         }

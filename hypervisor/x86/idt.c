@@ -53,3 +53,8 @@ void idt_load(void)
     } ptr = {sizeof(idt) - 1, (uint64_t)idt};
     __asm__ volatile("lidt %0" ::"m"(ptr));
 }
+
+uint64_t idt_base(void)
+{
+    return (uint64_t)idt;
+}

@@ -15,7 +15,7 @@
 #include "x86/percpu.h"
 #include "x86/smp_layout.h"
 #include "x86/timer.h"
-#include "x86/svm.h"
+#include "x86/vcpu.h"
 #include "x86/tsc.h"
 
 #include <multiboot.h>
@@ -35,7 +35,7 @@ static __attribute__((noreturn)) void ap_main(struct percpu *c)
     gdt_load(c);
     paging_init_cpu();
     fpu_init_cpu();
-    svm_init_cpu();
+    vcpu_init_cpu();
     lapic_init();
     timer_init();
     __atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);

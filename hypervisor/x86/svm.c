@@ -31,27 +31,22 @@ static struct ec *asid_owner[MAX_CPUS][64];
 
 void svm_enter(uint64_t vmcb_pa, struct cpu_regs *regs, uint64_t host_save);
 
-bool svm_available(void)
-{
-    return available;
-}
-
-void svm_init_cpu(void)
+bool svm_init_cpu(void)
 {
     uint32_t r[4];
     cpuid(0x80000000, 0, r);
     if (r[0] < 0x8000000a)
-        return;
+        return false;
     cpuid(0x80000001, 0, r);
     if (!(r[2] & CPUID_SVM))
-        return;
+        return false;
     cpuid(0x8000000a, 0, r);
     if (!(r[3] & CPUID_NPT))
-        return; /* we run guests with nested paging only */
+        return false; /* we run guests with nested paging only */
     unsigned id = this_cpu()->id;
     void *hsave = page_alloc(0), *host = page_alloc(0);
     if (!hsave || !host)
-        return;
+        return false;
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     hsave_pa[id] = virt_to_phys(hsave);
     host_save_pa[id] = virt_to_phys(host);
@@ -61,6 +56,7 @@ void svm_init_cpu(void)
         nrips = r[3] & CPUID_NRIPS;
         available = nasid > 1;
     }
+    return available;
 }
 
 static void seg(struct vmcb_seg *s, uint16_t sel, uint16_t attrib, uint32_t limit, uint64_t base)
@@ -145,14 +141,14 @@ void svm_vcpu_run(struct ec *ec)
         if ((uint32_t)code == SVM_EXIT_INTR) {
             __asm__ volatile("sti; nop; cli" ::: "memory"); /* take it in the kernel */
             if (sched_need_resched() || ec->recall) {
-                ec->cont = svm_vcpu_run;
+                ec->cont = vcpu_run;
                 schedule(); /* ec_resume raises a pending recall */
             }
             continue;
         }
         if ((uint32_t)code == SVM_EXIT_NMI)
             continue;
-        ec->cont = svm_vcpu_run;
+        ec->cont = vcpu_run;
         ipc_event(ec, nova_svm_exit_event(code));
     }
 }

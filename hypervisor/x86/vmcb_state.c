@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* vCPU state <-> UTCB architectural layout through the SVM binding (docs/abi-svm.md). */
 
-#include "x86/vmcb_state.h"
+#include "x86/vcpu.h"
 #include "core/ec.h"
-#include "x86/svm.h"
+#include "x86/vcpu.h"
 #include "x86/vmcb.h"
 
 #include <nova/events.h>

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <thread.h>
 
+#include "../vmm/backend.h"
 #include "../vmm/vm.h"
 
 #define ROOT        NOVA_SEL_PD_ROOT
@@ -168,7 +169,8 @@ static uint64_t bench_exit(struct vm *vm, unsigned ev, void *arch)
 
 static void bench_vm_exits(const struct nova_hip *hip)
 {
-    if (!(hip->features & NOVA_HIP_FEAT_SVM))
+    backend_init(hip->features);
+    if (!(hip->features & (NOVA_HIP_FEAT_SVM | NOVA_HIP_FEAT_VMX)))
         return;
     static struct vm vm;
     vm.mtd = NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_CS_SS;

@@ -11,6 +11,7 @@
 #include <nova/selectors.h>
 #include <nova/utcb.h>
 #include <res.h>
+#include <stdio.h>
 #include <string.h>
 #include <suite.h>
 
@@ -31,14 +32,16 @@ static void unmap(struct vm *vm, uint64_t gpa)
     hc_ctrl_pd(NOVA, vm->pd, (vm->guest_phys + gpa) >> 12, gpa >> 12, 0, 0, NOVA_SPC_MEM, NOVA_ACC_CPU_GST, 0);
 }
 
-/* The common ends of every exit handler: HLT finishes, anything unknown ends the vCPU. */
+/* The common ends of every exit handler: HLT finishes the test and ends the vCPU (so no guest
+   is left spinning), anything unknown ends it too. */
 static uint64_t finish(struct vm *vm, struct nova_utcb_arch *a, unsigned ev)
 {
     if (ev == NOVA_EV_SVM_HLT) {
-        a->rip += 1;
         hc_sm_up(vm->done_sm);
-        return NOVA_MTD_RIP;
+        return NOVA_MTD_POISON;
     }
+    if (ev != NOVA_EV_GST_RECALL && ev != NOVA_EV_SVM_SHUTDOWN)
+        printf("vmm: unexpected event %#x at rip %#lx, qual %#lx\n", ev, a->rip, a->qual[0]);
     hc_sm_up(vm->done_sm);
     return NOVA_MTD_POISON;
 }
@@ -64,7 +67,7 @@ static uint64_t long_exit(struct vm *vm, unsigned ev, void *arch)
     struct nova_utcb_arch *a = arch;
     switch (ev) {
     case NOVA_EV_GST_STARTUP:
-        a->cs = (struct nova_seg){8, 0x29b, 0xffffffff, 0}; /* 64-bit code */
+        a->cs = (struct nova_seg){8, 0xa9b, 0xffffffff, 0}; /* 64-bit code, 4 KiB granularity (VMX checks G) */
         a->ss = a->ds = a->es = (struct nova_seg){16, 0xc93, 0xffffffff, 0};
         a->cr0 = 0x80000011; /* PG, ET, PE */
         a->cr3 = PML4;
@@ -87,6 +90,10 @@ static uint64_t long_exit(struct vm *vm, unsigned ev, void *arch)
     case NOVA_EV_SVM_IOIO:
         a->rip += a->inst_len;
         return NOVA_MTD_RIP;
+    case NOVA_EV_SVM_HLT: /* go on, into the spin the recall case stops */
+        a->rip += 1;
+        hc_sm_up(vm->done_sm);
+        return NOVA_MTD_RIP;
     default:
         return finish(vm, a, ev);
     }
@@ -104,7 +111,7 @@ void cases_long_mode(uint64_t phys, unsigned cpu)
     pml4[0] = (PML4 + 0x1000) | 3;
     pdpt[0] = (PML4 + 0x2000) | 3;
     pd[0] = 0x83; /* 2 MiB page at 0 */
-    memcpy(vm.mem + CODE, long_guest, sizeof(long_guest));
+    vm_load_code(&vm, CODE, long_guest, sizeof(long_guest));
     unmap(&vm, 0x150000);
     vm_start(&vm, CODE);
     unsigned st = vm_wait(&vm, 5000);
@@ -141,6 +148,7 @@ static const uint8_t protected_guest[] = {
     0x66, 0xba, 0xf8, 0x03,         /* 100c: mov dx, 0x3f8 */
     0xf3, 0x6e,                     /* 1010: rep outsb */
     0xf4,                           /* 1012: hlt */
+    0xeb, 0xfe,                     /* 1013: jmp $ */
 };
 
 static uint64_t protected_exit(struct vm *vm, unsigned ev, void *arch)
@@ -174,7 +182,7 @@ void cases_protected_mode(uint64_t phys, unsigned cpu)
         suite_case("protected_mode_vm", 0, "vm_create failed");
         return;
     }
-    memcpy(vm.mem + CODE, protected_guest, sizeof(protected_guest));
+    vm_load_code(&vm, CODE, protected_guest, sizeof(protected_guest));
     vm_start(&vm, CODE);
     unsigned st = vm_wait(&vm, 5000);
     suite_case("protected_mode_reaches_hlt", st == NOVA_SUCCESS, "%s", nova_status_name(st));
@@ -197,6 +205,7 @@ static const uint8_t window_guest[] = {
     0xfb,                           /* 1007: sti */
     0x90,                           /* 1008: nop (STI shadow) */
     0xf4,                           /* 1009: hlt */
+    0xeb, 0xfe,                     /* 100a: jmp $ */
 };
 static const uint8_t mark_isr[] = {
     0xc6, 0x06, 0x00, 0x30, 0x66,   /* 1100: mov byte [0x3000], 0x66 (#UD handler) */
@@ -239,8 +248,8 @@ void cases_injection(uint64_t phys, unsigned cpu)
         suite_case("injection_vm", 0, "vm_create failed");
         return;
     }
-    memcpy(vm.mem + CODE, window_guest, sizeof(window_guest));
-    memcpy(vm.mem + 0x1100, mark_isr, sizeof(mark_isr));
+    vm_load_code(&vm, CODE, window_guest, sizeof(window_guest));
+    vm_load_code(&vm, 0x1100, mark_isr, sizeof(mark_isr));
     *(uint32_t *)(vm.mem + 6 * 4) = 0x1100;
     *(uint32_t *)(vm.mem + 0x21 * 4) = 0x1106;
     vm_start(&vm, CODE);
@@ -293,6 +302,7 @@ static const uint8_t peek_guest[] = {
     0xe6, 0x80,                     /* 1003: out 0x80, al */
     0xa0, 0x00, 0x40,               /* 1005: mov al, [0x4000] (the other VM's page, not ours) */
     0xf4,                           /* 1008: hlt */
+    0xeb, 0xfe,                     /* 1009: jmp $ */
 };
 
 static uint64_t peek_exit(struct vm *vm, unsigned ev, void *arch)
@@ -324,8 +334,8 @@ void cases_two_vms(uint64_t phys_a, uint64_t phys_b, unsigned cpu)
         suite_case("two_vms", 0, "vm_create failed");
         return;
     }
-    memcpy(a.mem + CODE, peek_guest, sizeof(peek_guest));
-    memcpy(b.mem + CODE, peek_guest, sizeof(peek_guest));
+    vm_load_code(&a, CODE, peek_guest, sizeof(peek_guest));
+    vm_load_code(&b, CODE, peek_guest, sizeof(peek_guest));
     a.mem[0x3000] = 0xa1;
     b.mem[0x3000] = 0xb2;
     unmap(&b, 0x4000);
@@ -348,6 +358,7 @@ static const uint8_t tsc_guest[] = {
     0x0f, 0x31,                     /* 1000: rdtsc */
     0xe6, 0x80,                     /* 1002: out 0x80, al (the VMM reads EDX:EAX) */
     0xf4,                           /* 1004: hlt */
+    0xeb, 0xfe,                     /* 1005: jmp $ */
 };
 
 static uint64_t tsc_exit(struct vm *vm, unsigned ev, void *arch)
@@ -377,8 +388,8 @@ void cases_tsc_offset(uint64_t phys_a, uint64_t phys_b, unsigned cpu)
         suite_case("tsc_vms", 0, "vm_create failed");
         return;
     }
-    memcpy(off.mem + CODE, tsc_guest, sizeof(tsc_guest));
-    memcpy(plain.mem + CODE, tsc_guest, sizeof(tsc_guest));
+    vm_load_code(&off, CODE, tsc_guest, sizeof(tsc_guest));
+    vm_load_code(&plain, CODE, tsc_guest, sizeof(tsc_guest));
     uint64_t before = rdtsc_now();
     vm_start(&off, CODE);
     vm_start(&plain, CODE);

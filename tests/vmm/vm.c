@@ -2,6 +2,7 @@
 /* A tiny VMM for micro-guests: one VM PD with guest memory, one vCPU, exits logged by a portal handler. */
 
 #include "vm.h"
+#include "backend.h"
 
 #include <hc.h>
 #include <nova/descriptors.h>
@@ -19,17 +20,51 @@
                   NOVA_MTD_QUAL | NOVA_MTD_INJ | NOVA_MTD_CS_SS | NOVA_MTD_DS_ES | NOVA_MTD_CR | NOVA_MTD_EFER | \
                   NOVA_MTD_GDTR | NOVA_MTD_IDTR)
 
+/* The VMM's per-backend decoder: VMX exits are translated into the SVM binding's event numbers
+   and qualification formats, so the handlers below are written once. */
+static unsigned decode(unsigned ev, struct nova_utcb_arch *a)
+{
+    if (!be.vmx || ev >= 0x100)
+        return ev;
+    uint64_t q = a->qual[0];
+    if (ev == be.ev_io) {
+        unsigned size = (q & 7) + 1;
+        a->qual[0] = (q & 0xffff0000) | (q >> 3 & 1) | (q >> 4 & 1) << 2 | (q >> 5 & 1) << 3 | (uint64_t)size << 4;
+        return NOVA_EV_SVM_IOIO;
+    }
+    if (ev == be.ev_npf) {
+        a->qual[0] = 1ull << 32 | 4 | (q & 2) | ((q & 0x38) ? 1 : 0);
+        return NOVA_EV_SVM_NPF;
+    }
+    if (ev == be.ev_rdmsr || ev == be.ev_wrmsr) {
+        a->qual[0] = ev == be.ev_wrmsr;
+        return NOVA_EV_SVM_MSR;
+    }
+    if (ev == be.ev_cpuid)
+        return NOVA_EV_SVM_CPUID;
+    if (ev == be.ev_hlt)
+        return NOVA_EV_SVM_HLT;
+    if (ev == be.ev_call)
+        return NOVA_EV_SVM_VMMCALL;
+    if (ev == be.ev_shutdown)
+        return NOVA_EV_SVM_SHUTDOWN;
+    if (ev == be.ev_window)
+        return NOVA_EV_SVM_VINTR;
+    return 0x200 + ev; /* unknown to the handlers */
+}
+
 static uint64_t on_event(struct portal_ctx *ctx, uint64_t mtd)
 {
     (void)mtd;
     struct vm_handler *h = (struct vm_handler *)ctx;
     struct vm *vm = h->vm;
     struct nova_utcb_arch *a = &ctx->utcb->arch;
+    unsigned ev = decode(h->ev, a);
     if (vm->nexits < VM_EXITS_MAX && vm->mtd == 0)
-        vm->exits[vm->nexits++] = (struct exit_record){h->ev,      a->qual[0], a->qual[1], a->qual[2], a->rip,
+        vm->exits[vm->nexits++] = (struct exit_record){ev,         a->qual[0], a->qual[1], a->qual[2], a->rip,
                                                         a->rax,     a->rbx,     a->rcx,     a->efer,    a->cr0,
                                                         a->inst_len, a->vect_info, a->cs.ar};
-    return vm->on_exit(vm, h->ev, a);
+    return vm->on_exit(vm, ev, a);
 }
 
 int vm_create(struct vm *vm, uint64_t phys, uint64_t size, vm_exit_fn on_exit)
@@ -83,4 +118,13 @@ int vm_start(struct vm *vm, uint64_t rip)
 unsigned vm_wait(struct vm *vm, unsigned ms)
 {
     return hc_sm_down(vm->done_sm, 0, deadline_ms(ms));
+}
+
+void vm_load_code(struct vm *vm, uint64_t gpa, const uint8_t *code, unsigned len)
+{
+    for (unsigned i = 0; i < len; i++)
+        vm->mem[gpa + i] = code[i];
+    for (unsigned i = 0; i + 2 < len; i++)
+        if (code[i] == 0x0f && code[i + 1] == 0x01 && code[i + 2] == 0xd9)
+            vm->mem[gpa + i + 2] = be.call_byte3;
 }

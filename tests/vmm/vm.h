@@ -50,3 +50,5 @@ int vm_create(struct vm *vm, uint64_t phys, uint64_t size, vm_exit_fn on_exit);
 int vm_start(struct vm *vm, uint64_t rip);
 /* Wait (up to ms) for the handler to up done_sm. */
 unsigned vm_wait(struct vm *vm, unsigned ms);
+/* Copy guest code to guest-physical gpa, turning VMMCALL into VMCALL on VMX. */
+void vm_load_code(struct vm *vm, uint64_t gpa, const uint8_t *code, unsigned len);
