@@ -71,7 +71,7 @@ static void format_string(struct out *o, const struct spec *s, const char *str)
     if (!str)
         str = "(null)";
     int len = 0;
-    while (str[len] && (s->prec < 0 || len < s->prec))
+    while ((s->prec < 0 || len < s->prec) && str[len]) /* never read past the precision */
         len++;
     if (!s->left)
         pad(o, ' ', s->width - len);
