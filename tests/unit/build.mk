@@ -8,6 +8,8 @@ UNIT_SRCS_multiboot := lib/multiboot.c
 UNIT_SRCS_cmdline := hypervisor/core/cmdline.c lib/words.c
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_hip := lib/hip_text.c lib/format.c
+UNIT_SRCS_bzimage := vmm/boot/bzimage.c
+UNIT_SRCS_config := lib/config.c lib/format.c
 
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_NAMES))
