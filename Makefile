@@ -8,6 +8,7 @@ QEMU    ?= qemu-system-x86_64
 
 include mk/toolchain.mk
 include mk/deps.mk
+include guests/build.mk
 include lib/build.mk
 include hypervisor/build.mk
 include root/build.mk
@@ -28,7 +29,7 @@ run: all | need-qemu
 	images/qemu.sh --kernel --exit-when-done
 
 # The full suite CI runs: host unit tests and QEMU boot tests (pytest).
-test: all image unit | need-qemu need-pytest
+test: all image unit guests | need-qemu need-pytest
 	$(PYTHON) -m pytest -q tests
 
 # A fast subset for the inner loop: unit tests and one boot.
