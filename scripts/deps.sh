@@ -7,13 +7,17 @@ missing=()
 for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
+# The guest kernel is fetched with apt-get download (never installed), so the package lists must
+# know it even when every package above is present.
+lists_ok=1
+apt-cache show linux-image-amd64 >/dev/null 2>&1 || lists_ok=0
+if [ ${#missing[@]} -eq 0 ] && [ $lists_ok -eq 1 ]; then
     echo "deps: all ${#@} packages present"
     exit 0
 fi
-echo "deps: installing ${missing[*]}"
+echo "deps: installing ${missing[*]:-nothing (refreshing the package lists)}"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+[ ${#missing[@]} -eq 0 ] || $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -6,6 +6,7 @@
 #include "core/preempt.h"
 #include "core/protected.h"
 #include "x86/cpu.h"
+#include "x86/ept.h"
 #include "x86/paging.h"
 #include "x86/tlb.h"
 #include "x86/vcpu.h"
@@ -53,19 +54,13 @@ static unsigned pte_to_perms(uint64_t pte)
     return p;
 }
 
-#define EPT_R       (1ull << 0)
-#define EPT_W       (1ull << 1)
-#define EPT_X       (1ull << 2)
-#define EPT_MT_WB   (6ull << 3)
-
 /* Leaf flags; a nested (guest) leaf is executable for either execute permission, and every
    nested access counts as a user access, so U is always set. On VMX the guest table is an EPT
    (readable whenever mapped: write-only is a misconfiguration there). */
 static uint64_t perms_to_pte(unsigned perms, bool guest)
 {
     if (guest && vcpu_backend() == VCPU_VMX)
-        return EPT_R | (perms & NOVA_PERM_MEM_W ? EPT_W : 0) |
-               (perms & (NOVA_PERM_MEM_XU | NOVA_PERM_MEM_XS) ? EPT_X : 0) | EPT_MT_WB;
+        return ept_leaf_flags(perms);
     uint64_t f = PTE_U;
     unsigned exec = guest ? NOVA_PERM_MEM_XU | NOVA_PERM_MEM_XS : NOVA_PERM_MEM_XU;
     if (perms & NOVA_PERM_MEM_W)

@@ -159,6 +159,10 @@ struct ec;
 void vmx_vcpu_activate(struct ec *ec);
 uint32_t vmx_proc2_ctls(uint32_t want);
 
+#ifdef VMCS_HOST_TEST /* host unit tests supply a VMCS in memory */
+uint64_t vmread(uint64_t field);
+void vmwrite(uint64_t field, uint64_t v);
+#else
 static inline uint64_t vmread(uint64_t field)
 {
     uint64_t v;
@@ -170,3 +174,4 @@ static inline void vmwrite(uint64_t field, uint64_t v)
 {
     __asm__ volatile("vmwrite %1, %0" ::"r"(field), "r"(v) : "cc");
 }
+#endif

@@ -9,13 +9,14 @@ UNIT_SRCS_cmdline := hypervisor/core/cmdline.c lib/words.c
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_hip := lib/hip_text.c lib/format.c
 UNIT_SRCS_bzimage := vmm/boot/bzimage.c
+UNIT_SRCS_vmx := hypervisor/x86/vmcs_state.c
 UNIT_SRCS_config := lib/config.c lib/format.c
 
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_NAMES))
 
 # Sanitizers turn an out-of-bounds read in a parser into a failing test instead of luck.
-UNIT_CFLAGS := $(HOST_CFLAGS) -Ihypervisor -idirafter lib -MMD -MP -fno-omit-frame-pointer \
+UNIT_CFLAGS := $(HOST_CFLAGS) -DVMCS_HOST_TEST -Ihypervisor -idirafter lib -MMD -MP -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_LDFLAGS := -fsanitize=address,undefined
 
