@@ -14,6 +14,7 @@ TIMEOUT = 240
 def test_iso_boots_under_bochs():
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     serial = LOG_DIR / "bochs-serial.log"
+    serial.unlink(missing_ok=True)  # never read a previous run's output
     proc = subprocess.Popen([str(BOCHS_SH), str(ISO), str(serial), str(TIMEOUT)], cwd=TOP,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + TIMEOUT

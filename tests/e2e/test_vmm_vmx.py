@@ -20,6 +20,7 @@ def test_micro_guests_on_vmx(tmp_path):
                     str(TOP / "images" / "grub.cfg")], cwd=TOP, check=True, capture_output=True)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     serial = LOG_DIR / "bochs-vmx-serial.log"
+    serial.unlink(missing_ok=True)  # never read a previous run's output
     proc = subprocess.Popen([str(BOCHS_SH), str(iso), str(serial), str(TIMEOUT)], cwd=TOP,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + TIMEOUT

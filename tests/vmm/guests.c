@@ -401,3 +401,64 @@ void cases_tsc_offset(uint64_t phys_a, uint64_t phys_b, unsigned cpu)
     suite_case("tsc_without_offset_is_host_tsc", guest_plain >= before && guest_plain <= after,
                "guest tsc %#lx, host %#lx..%#lx", guest_plain, before, after);
 }
+
+/* ---- delegated port and MSR: the guest uses them without exits ---- */
+
+#define MSR_FS_BASE 0xc0000100u
+static const uint8_t passthrough_guest[] = {
+    0xe6, 0x80,                             /* 1000: out 0x80, al    (delegated: no exit) */
+    0xe4, 0x61,                             /* 1002: in al, 0x61     (not delegated: exit) */
+    0x66, 0xb9, 0x00, 0x01, 0x00, 0xc0,     /* 1004: mov ecx, 0xc0000100 (FS_BASE) */
+    0x0f, 0x32,                             /* 100a: rdmsr           (delegated for reading: no exit) */
+    0x0f, 0x30,                             /* 100c: wrmsr           (not for writing: exit) */
+    0xf4,                                   /* 100e: hlt */
+};
+
+static uint64_t passthrough_exit(struct vm *vm, unsigned ev, void *arch)
+{
+    struct nova_utcb_arch *a = arch;
+    switch (ev) {
+    case NOVA_EV_GST_STARTUP:
+        a->cs = (struct nova_seg){0, 0x9b, 0xffff, 0};
+        a->rip = CODE;
+        a->rflags = 2;
+        return NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_CS_SS;
+    case NOVA_EV_SVM_IOIO:
+        a->rip += a->inst_len;
+        return NOVA_MTD_RIP;
+    case NOVA_EV_SVM_MSR:
+        a->rip += 2;
+        return NOVA_MTD_RIP;
+    default:
+        return finish(vm, a, ev);
+    }
+}
+
+void cases_passthrough(uint64_t phys, unsigned cpu)
+{
+    static struct vm vm;
+    vm.cpu = cpu;
+    if (vm_create(&vm, phys, SIZE, passthrough_exit) < 0) {
+        suite_case("passthrough_vm", 0, "vm_create failed");
+        return;
+    }
+    /* The port comes from PD_NOVA (the root task holds it too), the MSR read from PD_NOVA. */
+    unsigned sp = hc_ctrl_pd(NOVA, vm.pd, 0x80, 0x80, 0, NOVA_PERM_PIO_A, NOVA_SPC_PIO, NOVA_ACC_CPU_GST, 0);
+    unsigned sm = hc_ctrl_pd(NOVA, vm.pd, MSR_FS_BASE, MSR_FS_BASE, 0, NOVA_PERM_MSR_R, NOVA_SPC_MSR,
+                             NOVA_ACC_CPU_GST, 0);
+    suite_case("ctrl_pd_guest_pio_and_msr", sp == NOVA_SUCCESS && sm == NOVA_SUCCESS, "pio %s msr %s",
+               nova_status_name(sp), nova_status_name(sm));
+    EXPECT_STATUS("ctrl_pd_guest_msr_outside_map_bad_par",
+                  hc_ctrl_pd(NOVA, vm.pd, 0x40000000, 0x40000000, 0, NOVA_PERM_MSR_R, NOVA_SPC_MSR, NOVA_ACC_CPU_GST, 0),
+                  NOVA_BAD_PAR);
+    vm_load_code(&vm, CODE, passthrough_guest, sizeof(passthrough_guest));
+    vm_start(&vm, CODE);
+    unsigned st = vm_wait(&vm, 5000);
+    const struct exit_record *io = find(&vm, NOVA_EV_SVM_IOIO, 0), *msr = find(&vm, NOVA_EV_SVM_MSR, 0);
+    suite_case("passthrough_reaches_hlt", st == NOVA_SUCCESS, "%s", nova_status_name(st));
+    suite_case("delegated_port_does_not_exit", io && io->rip == CODE + 2 && !find(&vm, NOVA_EV_SVM_IOIO, 1),
+               "first I/O exit at %#lx", io ? io->rip : 0);
+    suite_case("delegated_msr_read_does_not_exit", msr && msr->rip == CODE + 0xc && msr->qual0 == 1 &&
+                                                       !find(&vm, NOVA_EV_SVM_MSR, 1),
+               "first MSR exit at %#lx (qual %#lx)", msr ? msr->rip : 0, msr ? msr->qual0 : 0);
+}

@@ -171,6 +171,7 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
         cases_triple_fault(GUEST_PHYS + 4 * GUEST_SIZE, cpu);
         cases_two_vms(GUEST_PHYS + 5 * GUEST_SIZE, GUEST_PHYS + 6 * GUEST_SIZE, cpu);
         cases_tsc_offset(GUEST_PHYS + 7 * GUEST_SIZE, GUEST_PHYS + 8 * GUEST_SIZE, cpu);
+        cases_passthrough(GUEST_PHYS + 9 * GUEST_SIZE, cpu);
     }
     suite_summary();
     roottask_finish(&boot, suite.failed ? 1 : 0);
