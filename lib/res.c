@@ -5,6 +5,7 @@
 #include "hc.h"
 
 #include <nova/hip.h>
+#include <nova/selectors.h>
 
 #define SEL_FIRST       0x4000
 #define UTCB_REGION     0x300000000000ull
@@ -49,4 +50,14 @@ uint64_t deadline_ms(unsigned ms)
 {
     uint64_t hz = ((const struct nova_hip *)NOVA_HIP_VADDR)->stc_freq;
     return rdtsc_now() + hz / 1000 * ms;
+}
+
+void nap_ms(unsigned ms)
+{
+    static uint64_t nap;
+    if (!nap) {
+        nap = sel_alloc(1);
+        hc_create_sm(nap, NOVA_SEL_PD_ROOT, 0);
+    }
+    hc_sm_down(nap, 0, deadline_ms(ms));
 }

@@ -13,3 +13,10 @@ unsigned other_cpu(void);
 
 /* Absolute STC deadline ms milliseconds from now (HIP STC frequency). */
 uint64_t deadline_ms(unsigned ms);
+
+/* Sleep about ms milliseconds (a down with a deadline on a private semaphore). */
+void nap_ms(unsigned ms);
+/* Wait until cond holds, for at most about ms milliseconds (tests under a loaded emulator). */
+#define WAIT_UNTIL(cond, ms)                                                                       \
+    for (unsigned wait_ms_ = 0; !(cond) && wait_ms_ < (ms); wait_ms_ += 2)                         \
+    nap_ms(2)

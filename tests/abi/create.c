@@ -125,6 +125,7 @@ static void cases_create_sc(void)
     uint64_t pause = sel_alloc(1);
     hc_create_sm(pause, ROOT, 0);
     hc_sm_down(pause, 0, deadline_ms(20));
+    WAIT_UNTIL(started_flag, 2000);
     suite_case("create_sc_global_ec_starts", started_flag, "startup event did not run the thread");
 }
 

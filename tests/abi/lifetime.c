@@ -42,11 +42,12 @@ static unsigned sm_capacity(uint64_t pd)
     return n;
 }
 
-static uint64_t waiter_sm, waiter_status = ~0ull;
+static uint64_t waiter_sm, waiter_ready, waiter_status = ~0ull;
 
 static void sm_waiter(void *arg)
 {
     (void)arg;
+    hc_sm_up(waiter_ready); /* the root runs again before our down: it waits a moment more */
     waiter_status = hc_sm_down(waiter_sm, 0, 0);
 }
 
@@ -83,9 +84,12 @@ void cases_lifetime(void)
 
     /* A semaphore destroyed under a waiter wakes it with ABORTED. */
     waiter_sm = sel_alloc(1);
+    waiter_ready = sel_alloc(1);
     hc_create_sm(waiter_sm, ROOT, 0);
+    hc_create_sm(waiter_ready, ROOT, 0);
     thread_start(sel_alloc(1), sel_alloc(1), 0, utcb_alloc(), stack_alloc(), 40, 10, sm_waiter, 0);
-    pause_ms(3);
+    hc_sm_down(waiter_ready, 0, deadline_ms(2000));
+    pause_ms(20);
     revoke(waiter_sm);
     pause_ms(3);
     suite_case("lifetime_sm_destroyed_waiter_aborted", waiter_status == NOVA_ABORTED, "waiter got %s",
@@ -125,7 +129,7 @@ void cases_lifetime(void)
     /* Without its SC a thread no longer runs. */
     uint64_t sc = sel_alloc(1);
     thread_start(sel_alloc(1), sc, 0, utcb_alloc(), stack_alloc(), 20, 2, spinner, 0);
-    pause_ms(5);
+    WAIT_UNTIL(spin_count > 0, 2000);
     uint64_t before = spin_count;
     suite_case("lifetime_thread_runs", before > 0, "spinner never ran");
     revoke(sc);

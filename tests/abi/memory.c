@@ -70,7 +70,7 @@ static int readable(uint64_t pd, uint64_t va)
     uint64_t utcb = pd == ROOT ? utcb_alloc() : CHILD_UTCB + (ec << 12);
     hc_create_ec(ec, pd, utcb, 0, (uint64_t)sp, pd == ROOT ? probe_evt : CHILD_EVT, NOVA_CREATE_EC_T);
     hc_create_sc(sc, ROOT, ec, nova_scd(10, 60, 0));
-    hc_sm_down(probe_done, 0, deadline_ms(200));
+    hc_sm_down(probe_done, 0, deadline_ms(3000));
     return probe.reached && !probe.faults;
 }
 

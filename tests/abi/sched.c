@@ -33,7 +33,7 @@ void cases_sched(void)
     uint64_t sc0 = sel_alloc(1), sc1 = sel_alloc(1);
     thread_start(sel_alloc(1), sc0, 0, utcb_alloc(), stack_alloc(), 60, 1, counter, (void *)0);
     thread_start(sel_alloc(1), sc1, 0, utcb_alloc(), stack_alloc(), 60, 1, counter, (void *)1);
-    hc_sm_down(nap, 0, deadline_ms(30));
+    WAIT_UNTIL(count[0] > 0 && count[1] > 0, 3000);
     uint64_t c0 = count[0], c1 = count[1];
     suite_case("sched_round_robin_same_priority", c0 > 0 && c1 > 0, "counts %lu %lu", c0, c1);
     suite_case("sched_first_started_runs_first", first_runner == 1, "first %lu", first_runner);
