@@ -15,7 +15,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-static bool uart_on;
+static bool uart_on, handed_over;
 static struct nova_mbuf *mbuf;
 static void (*mbuf_line_done)(void);
 static struct spinlock console_lock;
@@ -28,6 +28,16 @@ void console_init_uart(void)
 void console_disable_uart(void)
 {
     uart_on = false;
+}
+
+void console_handover(void)
+{
+    handed_over = true;
+}
+
+void console_handover_revoke(void)
+{
+    handed_over = false;
 }
 
 static struct sm *console_sm;
@@ -63,10 +73,14 @@ static void mbuf_putc(char c)
     __atomic_store_n(&mbuf->wr_idx, next, __ATOMIC_RELEASE);
 }
 
+struct sink_state {
+    bool newline, uart;
+};
+
 static void console_sink(void *ctx, char c)
 {
-    bool *newline = ctx;
-    if (uart_on) {
+    struct sink_state *st = ctx;
+    if (st->uart) {
         if (c == '\n')
             ns16550_putc(COM1_PORT, '\r');
         ns16550_putc(COM1_PORT, c);
@@ -74,18 +88,33 @@ static void console_sink(void *ctx, char c)
     if (mbuf) {
         mbuf_putc(c);
         if (c == '\n')
-            *newline = true;
+            st->newline = true;
     }
+}
+
+static int console_output(bool uart, const char *fmt, va_list ap)
+{
+    struct sink_state st = {false, uart && uart_on};
+    spin_lock(&console_lock);
+    int n = vformat(console_sink, &st, fmt, ap);
+    spin_unlock(&console_lock);
+    if (st.newline && mbuf_line_done)
+        mbuf_line_done();
+    return n;
 }
 
 static int console_vprintf(const char *fmt, va_list ap)
 {
-    bool newline = false;
-    spin_lock(&console_lock);
-    int n = vformat(console_sink, &newline, fmt, ap);
-    spin_unlock(&console_lock);
-    if (newline && mbuf_line_done)
-        mbuf_line_done();
+    return console_output(!handed_over, fmt, ap);
+}
+
+/* Fatal messages reach the UART even after the handover. */
+int kprintf_final(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = console_output(true, fmt, ap);
+    va_end(ap);
     return n;
 }
 
@@ -102,10 +131,11 @@ void panic(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    kprintf("nova: panic: ");
-    console_vprintf(fmt, ap);
+    console_handover_revoke(); /* everything from here on matters */
+    kprintf_final("nova: panic: ");
+    console_output(true, fmt, ap);
     va_end(ap);
-    kprintf("\n");
+    kprintf_final("\n");
     cpu_stop();
 }
 

@@ -6,6 +6,13 @@
 
 void console_init_uart(void);
 void console_disable_uart(void);
+/* The root task owns the UART from now on (spec C.2: the UART is boot-time output): later
+   messages go to the memory-buffer console only, except panics. */
+void console_handover(void);
+/* For the last words before the platform goes off or resets: to the UART as well. */
+int kprintf_final(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Before a register dump: the UART is ours again. */
+void console_handover_revoke(void);
 void console_init_mbuf(void *page, void (*line_done)(void));
 /* The console semaphore (PD_NOVA, selector SEL_NUM - 1): up at the end of every mbuf line. */
 void console_sm_init(void);

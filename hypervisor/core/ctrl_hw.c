@@ -30,7 +30,7 @@ static void pm1_write(uint16_t port, unsigned slp_typ)
 
 static __attribute__((noreturn)) void platform_reset(void)
 {
-    kprintf("nova: platform reset\n");
+    kprintf_final("nova: platform reset\n");
     if (acpi.reset_supported && acpi.reset_space == GAS_SYSTEM_IO)
         outb((uint16_t)acpi.reset_addr, acpi.reset_value);
     else if (acpi.reset_supported && acpi.reset_space == GAS_SYSTEM_MEMORY && acpi.reset_addr < DIRECT_MAP_SIZE)
@@ -58,12 +58,12 @@ static unsigned sleep_state(uint64_t desc)
         return NOVA_BAD_FTR; /* no ACPI PM1 control block */
     if (s <= NOVA_SLEEP_S_MAX_SHALLOW)
         return NOVA_BAD_FTR; /* shallow states need the kernel's state saved and restored: not yet */
-    kprintf("nova: entering S%u\n", s);
+    kprintf_final("nova: entering S%u\n", s);
     cli();
     pm1_write(acpi.pm_cnt_port[1], b);
     pm1_write(acpi.pm_cnt_port[0], a);
     tsc_delay_us(1000000);
-    kprintf("nova: the platform did not enter S%u\n", s);
+    kprintf_final("nova: the platform did not enter S%u\n", s);
     cpu_stop();
 }
 

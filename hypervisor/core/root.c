@@ -108,6 +108,7 @@ void root_start(const struct mb_module *mod, uint32_t boot_magic, uint32_t boot_
     ec->started = true; /* the root EC starts directly, without a startup event */
 
     kprintf("nova: starting root task at %#lx\n", root_image.entry);
+    console_handover();
     sched_add(sc);
     schedule();
 }

@@ -3,6 +3,7 @@
 
 #include "x86/event_state.h"
 #include "x86/cpu.h"
+#include "x86/utcb_gprs.h"
 
 #include <nova/mtd.h>
 
@@ -24,26 +25,7 @@
 
 void event_state_save(const struct cpu_regs *r, uint64_t fault_addr, uint32_t mtd, struct nova_utcb_arch *u)
 {
-    if (mtd & NOVA_MTD_GPR_0_7) {
-        u->rax = r->rax;
-        u->rcx = r->rcx;
-        u->rdx = r->rdx;
-        u->rbx = r->rbx;
-        u->rsp = r->rsp;
-        u->rbp = r->rbp;
-        u->rsi = r->rsi;
-        u->rdi = r->rdi;
-    }
-    if (mtd & NOVA_MTD_GPR_8_15) {
-        u->r8 = r->r8;
-        u->r9 = r->r9;
-        u->r10 = r->r10;
-        u->r11 = r->r11;
-        u->r12 = r->r12;
-        u->r13 = r->r13;
-        u->r14 = r->r14;
-        u->r15 = r->r15;
-    }
+    gprs_to_utcb(r, r->rax, r->rsp, mtd, u);
     if (mtd & NOVA_MTD_RFLAGS)
         u->rflags = r->rflags;
     if (mtd & NOVA_MTD_RIP)
@@ -56,26 +38,7 @@ void event_state_save(const struct cpu_regs *r, uint64_t fault_addr, uint32_t mt
 
 void event_state_load(struct cpu_regs *r, uint32_t mtd, const struct nova_utcb_arch *u)
 {
-    if (mtd & NOVA_MTD_GPR_0_7) {
-        r->rax = u->rax;
-        r->rcx = u->rcx;
-        r->rdx = u->rdx;
-        r->rbx = u->rbx;
-        r->rsp = u->rsp;
-        r->rbp = u->rbp;
-        r->rsi = u->rsi;
-        r->rdi = u->rdi;
-    }
-    if (mtd & NOVA_MTD_GPR_8_15) {
-        r->r8 = u->r8;
-        r->r9 = u->r9;
-        r->r10 = u->r10;
-        r->r11 = u->r11;
-        r->r12 = u->r12;
-        r->r13 = u->r13;
-        r->r14 = u->r14;
-        r->r15 = u->r15;
-    }
+    gprs_from_utcb(r, &r->rax, &r->rsp, mtd, u);
     if (mtd & NOVA_MTD_RFLAGS)
         r->rflags = (u->rflags & RFLAGS_WRITABLE) | RFLAGS_FORCED;
     if (mtd & NOVA_MTD_RIP)

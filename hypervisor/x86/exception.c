@@ -75,6 +75,7 @@ void exc_handler_kernel(struct cpu_regs *r)
         interrupt(r->vector);
         return;
     }
+    console_handover_revoke();
     kprintf("nova: panic: %s (vector %lu) in the kernel on CPU %u\n", exc_name(r->vector), r->vector,
             this_cpu()->id);
     dump(r);
@@ -95,6 +96,7 @@ void exc_handler_user(struct cpu_regs *r)
     if (r != &ec->regs) { /* NMI, #DF or #MC on the fault stack */
         if (r->vector == VEC_NMI)
             ret_user_iret(r);
+        console_handover_revoke();
         kprintf("nova: panic: %s (vector %lu) while in user mode\n", exc_name(r->vector), r->vector);
         dump(r);
         cpu_stop();

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* vCPU state <-> UTCB architectural layout through the SVM binding (docs/abi-svm.md). */
 
+#include "x86/utcb_gprs.h"
 #include "x86/vcpu.h"
 #include "core/ec.h"
 #include "x86/vcpu.h"
@@ -55,26 +56,7 @@ void vmcb_state_save(struct ec *ec, uint32_t mtd, struct nova_utcb_arch *u)
 {
     const struct vmcb *v = ec->vcpu.vmcb;
     const struct cpu_regs *r = &ec->regs;
-    if (mtd & NOVA_MTD_GPR_0_7) {
-        u->rax = v->rax;
-        u->rcx = r->rcx;
-        u->rdx = r->rdx;
-        u->rbx = r->rbx;
-        u->rsp = v->rsp;
-        u->rbp = r->rbp;
-        u->rsi = r->rsi;
-        u->rdi = r->rdi;
-    }
-    if (mtd & NOVA_MTD_GPR_8_15) {
-        u->r8 = r->r8;
-        u->r9 = r->r9;
-        u->r10 = r->r10;
-        u->r11 = r->r11;
-        u->r12 = r->r12;
-        u->r13 = r->r13;
-        u->r14 = r->r14;
-        u->r15 = r->r15;
-    }
+    gprs_to_utcb(r, v->rax, v->rsp, mtd, u);
     if (mtd & NOVA_MTD_RFLAGS)
         u->rflags = v->rflags;
     if (mtd & NOVA_MTD_RIP) {
@@ -179,26 +161,10 @@ void vmcb_state_load(struct ec *ec, uint32_t mtd, const struct nova_utcb_arch *u
 {
     struct vmcb *v = ec->vcpu.vmcb;
     struct cpu_regs *r = &ec->regs;
-    if (mtd & NOVA_MTD_GPR_0_7) {
-        v->rax = u->rax;
-        r->rcx = u->rcx;
-        r->rdx = u->rdx;
-        r->rbx = u->rbx;
-        v->rsp = u->rsp;
-        r->rbp = u->rbp;
-        r->rsi = u->rsi;
-        r->rdi = u->rdi;
-    }
-    if (mtd & NOVA_MTD_GPR_8_15) {
-        r->r8 = u->r8;
-        r->r9 = u->r9;
-        r->r10 = u->r10;
-        r->r11 = u->r11;
-        r->r12 = u->r12;
-        r->r13 = u->r13;
-        r->r14 = u->r14;
-        r->r15 = u->r15;
-    }
+    uint64_t rax = v->rax, rsp = v->rsp; /* the VMCB is packed: no pointers into it */
+    gprs_from_utcb(r, &rax, &rsp, mtd, u);
+    v->rax = rax;
+    v->rsp = rsp;
     if (mtd & NOVA_MTD_RFLAGS)
         v->rflags = u->rflags | 0x2;
     if (mtd & NOVA_MTD_RIP)

@@ -2,6 +2,7 @@
 /* vCPU state <-> UTCB architectural layout on VMX: the layout the specification describes. */
 
 #include "core/ec.h"
+#include "x86/utcb_gprs.h"
 #include "x86/vcpu.h"
 #include "x86/vmcs.h"
 
@@ -31,58 +32,10 @@ static void seg_in(enum vmcs_seg s, const struct nova_seg *d)
     vmwrite(VMCS_GUEST_ES_BASE + 2 * s, d->base);
 }
 
-static void gprs_out(const struct cpu_regs *r, uint32_t mtd, struct nova_utcb_arch *u)
-{
-    if (mtd & NOVA_MTD_GPR_0_7) {
-        u->rax = r->rax;
-        u->rcx = r->rcx;
-        u->rdx = r->rdx;
-        u->rbx = r->rbx;
-        u->rsp = vmread(VMCS_GUEST_RSP);
-        u->rbp = r->rbp;
-        u->rsi = r->rsi;
-        u->rdi = r->rdi;
-    }
-    if (mtd & NOVA_MTD_GPR_8_15) {
-        u->r8 = r->r8;
-        u->r9 = r->r9;
-        u->r10 = r->r10;
-        u->r11 = r->r11;
-        u->r12 = r->r12;
-        u->r13 = r->r13;
-        u->r14 = r->r14;
-        u->r15 = r->r15;
-    }
-}
-
-static void gprs_in(struct cpu_regs *r, uint32_t mtd, const struct nova_utcb_arch *u)
-{
-    if (mtd & NOVA_MTD_GPR_0_7) {
-        r->rax = u->rax;
-        r->rcx = u->rcx;
-        r->rdx = u->rdx;
-        r->rbx = u->rbx;
-        vmwrite(VMCS_GUEST_RSP, u->rsp);
-        r->rbp = u->rbp;
-        r->rsi = u->rsi;
-        r->rdi = u->rdi;
-    }
-    if (mtd & NOVA_MTD_GPR_8_15) {
-        r->r8 = u->r8;
-        r->r9 = u->r9;
-        r->r10 = u->r10;
-        r->r11 = u->r11;
-        r->r12 = u->r12;
-        r->r13 = u->r13;
-        r->r14 = u->r14;
-        r->r15 = u->r15;
-    }
-}
-
 void vmcs_state_save(struct ec *ec, uint32_t mtd, struct nova_utcb_arch *u)
 {
     vmx_vcpu_activate(ec);
-    gprs_out(&ec->regs, mtd, u);
+    gprs_to_utcb(&ec->regs, ec->regs.rax, vmread(VMCS_GUEST_RSP), mtd, u);
     if (mtd & NOVA_MTD_RFLAGS)
         u->rflags = vmread(VMCS_GUEST_RFLAGS);
     if (mtd & NOVA_MTD_RIP) {
@@ -148,7 +101,9 @@ void vmcs_state_save(struct ec *ec, uint32_t mtd, struct nova_utcb_arch *u)
 void vmcs_state_load(struct ec *ec, uint32_t mtd, const struct nova_utcb_arch *u)
 {
     vmx_vcpu_activate(ec);
-    gprs_in(&ec->regs, mtd, u);
+    uint64_t rsp = vmread(VMCS_GUEST_RSP);
+    gprs_from_utcb(&ec->regs, &ec->regs.rax, &rsp, mtd, u);
+    vmwrite(VMCS_GUEST_RSP, rsp);
     if (mtd & NOVA_MTD_RFLAGS)
         vmwrite(VMCS_GUEST_RFLAGS, u->rflags | 0x2);
     if (mtd & NOVA_MTD_RIP) {

@@ -91,7 +91,7 @@ void cases_lifetime(void)
     hc_sm_down(waiter_ready, 0, deadline_ms(2000));
     pause_ms(20);
     revoke(waiter_sm);
-    pause_ms(3);
+    WAIT_UNTIL(waiter_status != ~0ull, 2000);
     suite_case("lifetime_sm_destroyed_waiter_aborted", waiter_status == NOVA_ABORTED, "waiter got %s",
                waiter_status == ~0ull ? "nothing" : nova_status_name((unsigned)waiter_status));
 

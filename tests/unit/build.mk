@@ -9,7 +9,7 @@ UNIT_SRCS_cmdline := hypervisor/core/cmdline.c lib/words.c
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_hip := lib/hip_text.c lib/format.c
 UNIT_SRCS_bzimage := vmm/boot/bzimage.c
-UNIT_SRCS_vmx := hypervisor/x86/vmcs_state.c
+UNIT_SRCS_vmx := hypervisor/x86/vmcs_state.c hypervisor/x86/utcb_gprs.c
 UNIT_SRCS_config := lib/config.c lib/format.c
 
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
