@@ -15,7 +15,14 @@ command -v bochs >/dev/null 2>&1 || { echo "bochs.sh: bochs is missing; run 'mak
 [ -f /usr/share/bochs/BIOS-bochs-latest ] || { echo "bochs.sh: bochsbios is missing; run 'make deps'" >&2; exit 1; }
 
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+# Bochs runs in the session `script` creates, so a signal to our process group misses it: stop
+# it by its configuration path whenever we end (also when we are terminated).
+cleanup() {
+    pkill -f "$dir/bochsrc" 2>/dev/null || true
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' TERM INT HUP
 cat >"$dir/bochsrc" <<CONF
 megs: $megs
 cpu: model=corei7_haswell_4770, count=1, ips=60000000
@@ -30,4 +37,6 @@ panic: action=fatal
 CONF
 echo c >"$dir/rc" # Debian's Bochs has the internal debugger: continue right away
 : >"$serial"
-timeout "$seconds" script -qfc "bochs -q -f $dir/bochsrc -rc $dir/rc" /dev/null >/dev/null 2>&1 || true
+# In the background and waited for, so that a TERM runs the trap at once.
+timeout "$seconds" script -qfc "bochs -q -f $dir/bochsrc -rc $dir/rc" /dev/null >/dev/null 2>&1 &
+wait $! || true
