@@ -462,3 +462,38 @@ void cases_passthrough(uint64_t phys, unsigned cpu)
                                                        !find(&vm, NOVA_EV_SVM_MSR, 1),
                "first MSR exit at %#lx (qual %#lx)", msr ? msr->rip : 0, msr ? msr->qual0 : 0);
 }
+
+/* ---- a guest that only spins: the timer must still preempt it for higher-priority work ---- */
+
+static uint64_t spin_exit(struct vm *vm, unsigned ev, void *arch)
+{
+    struct nova_utcb_arch *a = arch;
+    if (ev == NOVA_EV_GST_STARTUP) {
+        a->cs = (struct nova_seg){0, 0x9b, 0xffff, 0};
+        a->rip = CODE;
+        /* IF=1: Bochs 2.7 never takes an external-interrupt exit from a VMX guest with IF=0
+           (against the SDM: with that exiting control IF does not block); QEMU's SVM does. */
+        a->rflags = 0x202;
+        return NOVA_MTD_RIP | NOVA_MTD_RFLAGS | NOVA_MTD_CS_SS;
+    }
+    return finish(vm, a, ev); /* the recall at the end */
+}
+
+void cases_spinning_guest(uint64_t phys, unsigned cpu)
+{
+    static struct vm vm;
+    vm.cpu = cpu;
+    if (vm_create(&vm, phys, SIZE, spin_exit) < 0) {
+        suite_case("spin_vm", 0, "vm_create failed");
+        return;
+    }
+    vm.mem[CODE] = 0xeb;
+    vm.mem[CODE + 1] = 0xfe; /* jmp $ */
+    vm_start(&vm, CODE);
+    uint64_t t0 = rdtsc_now();
+    nap_ms(30); /* the guest spins on our CPU (or on the other one) meanwhile */
+    uint64_t t1 = rdtsc_now();
+    suite_case("timer_preempts_spinning_guest", t1 > t0, "never came back");
+    EXPECT_STATUS("spinning_guest_recalled", hc_ctrl_ec(vm.vcpu, 1), NOVA_SUCCESS);
+    suite_case("spinning_guest_recall_exit", vm_wait(&vm, 5000) == NOVA_SUCCESS, "no recall event");
+}
