@@ -13,7 +13,9 @@ SUMMARY = r"(\d+) passed, (\d+) failed\r*\n"
 REQUIRED = ["exit_io_out", "exit_cpuid", "exit_npf_first_arrives", "exit_npf_write_read_only", "exit_vmmcall",
             "injected_interrupt_seen_by_guest", "exit_hlt", "exit_recall", "poison_ends_vcpu", "long_mode_cpuid",
             "long_mode_rdmsr", "long_mode_npf", "protected_mode_rep_outsb", "injected_exception_seen_by_guest",
-            "interrupt_window_exit", "triple_fault_exit", "two_vms_own_memory", "vm_cannot_reach_undelegated_memory"]
+            "interrupt_window_exit", "triple_fault_exit", "two_vms_own_memory", "vm_cannot_reach_undelegated_memory",
+            "tsc_offset_guest_starts_near_zero", "delegated_port_does_not_exit", "delegated_msr_read_does_not_exit",
+            "timer_preempts_spinning_guest", "spinning_guest_recall_exit"]
 
 
 @pytest.mark.parametrize("cpu", ["max", "EPYC,+svm"])
