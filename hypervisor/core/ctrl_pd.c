@@ -10,6 +10,7 @@
 
 #include <nova/caps.h>
 #include <nova/hip.h>
+#include <nova/hypercall.h>
 #include <nova/selectors.h>
 #include <nova/status.h>
 

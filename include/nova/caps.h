@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Capability permissions, space/access/cacheability types and the ctrl_pd operands. */
+/* Capability permissions and space/access/cacheability types (ctrl_pd operands: hypercall.h). */
 #pragma once
 
 #include <stdint.h>
@@ -82,79 +82,3 @@
 
 /* Shareability (ctrl_pd sh): must be 0 on x86 */
 #define NOVA_SH_UNUSED 0
-
-/*
- * ctrl_pd operands. Mask values apply after shifting right by the shift.
- *   RDX (source):      [63:12] base selector, [6:2] ord, [1:0] spc
- *   RAX (destination): [63:12] base selector, [11:10] sh, [9:7] ca, [6:2] pmm, [1:0] acc
- * The range is 2^ord selectors; both bases must be 2^ord aligned. For MEM the
- * selectors are page numbers (physical when the source is PD_NOVA).
- */
-#define NOVA_CTRL_PD_SEL_SHIFT 12
-#define NOVA_CTRL_PD_ORD_SHIFT 2
-#define NOVA_CTRL_PD_ORD_MASK  0x1fU
-#define NOVA_CTRL_PD_SPC_SHIFT 0
-#define NOVA_CTRL_PD_SPC_MASK  0x3U
-#define NOVA_CTRL_PD_SH_SHIFT  10
-#define NOVA_CTRL_PD_SH_MASK   0x3U
-#define NOVA_CTRL_PD_CA_SHIFT  7
-#define NOVA_CTRL_PD_CA_MASK   0x7U
-#define NOVA_CTRL_PD_PMM_SHIFT 2
-#define NOVA_CTRL_PD_PMM_MASK  0x1fU
-#define NOVA_CTRL_PD_ACC_SHIFT 0
-#define NOVA_CTRL_PD_ACC_MASK  0x3U
-
-/* Source operand (RDX). */
-static inline uint64_t nova_ctrl_pd_src(uint64_t sel, unsigned ord, unsigned spc)
-{
-    return (sel << NOVA_CTRL_PD_SEL_SHIFT) |
-           ((uint64_t)(ord & NOVA_CTRL_PD_ORD_MASK) << NOVA_CTRL_PD_ORD_SHIFT) |
-           ((uint64_t)(spc & NOVA_CTRL_PD_SPC_MASK) << NOVA_CTRL_PD_SPC_SHIFT);
-}
-
-/* Destination operand (RAX). */
-static inline uint64_t nova_ctrl_pd_dst(uint64_t sel, unsigned sh, unsigned ca, unsigned pmm,
-                                        unsigned acc)
-{
-    return (sel << NOVA_CTRL_PD_SEL_SHIFT) |
-           ((uint64_t)(sh & NOVA_CTRL_PD_SH_MASK) << NOVA_CTRL_PD_SH_SHIFT) |
-           ((uint64_t)(ca & NOVA_CTRL_PD_CA_MASK) << NOVA_CTRL_PD_CA_SHIFT) |
-           ((uint64_t)(pmm & NOVA_CTRL_PD_PMM_MASK) << NOVA_CTRL_PD_PMM_SHIFT) |
-           ((uint64_t)(acc & NOVA_CTRL_PD_ACC_MASK) << NOVA_CTRL_PD_ACC_SHIFT);
-}
-
-/* Field extraction, for either operand. */
-static inline uint64_t nova_ctrl_pd_sel(uint64_t op)
-{
-    return op >> NOVA_CTRL_PD_SEL_SHIFT;
-}
-
-static inline unsigned nova_ctrl_pd_ord(uint64_t op)
-{
-    return (unsigned)(op >> NOVA_CTRL_PD_ORD_SHIFT) & NOVA_CTRL_PD_ORD_MASK;
-}
-
-static inline unsigned nova_ctrl_pd_spc(uint64_t op)
-{
-    return (unsigned)(op >> NOVA_CTRL_PD_SPC_SHIFT) & NOVA_CTRL_PD_SPC_MASK;
-}
-
-static inline unsigned nova_ctrl_pd_sh(uint64_t op)
-{
-    return (unsigned)(op >> NOVA_CTRL_PD_SH_SHIFT) & NOVA_CTRL_PD_SH_MASK;
-}
-
-static inline unsigned nova_ctrl_pd_ca(uint64_t op)
-{
-    return (unsigned)(op >> NOVA_CTRL_PD_CA_SHIFT) & NOVA_CTRL_PD_CA_MASK;
-}
-
-static inline unsigned nova_ctrl_pd_pmm(uint64_t op)
-{
-    return (unsigned)(op >> NOVA_CTRL_PD_PMM_SHIFT) & NOVA_CTRL_PD_PMM_MASK;
-}
-
-static inline unsigned nova_ctrl_pd_acc(uint64_t op)
-{
-    return (unsigned)(op >> NOVA_CTRL_PD_ACC_SHIFT) & NOVA_CTRL_PD_ACC_MASK;
-}
