@@ -46,6 +46,16 @@ static uint64_t finish(struct vm *vm, struct nova_utcb_arch *a, unsigned ev)
     return NOVA_MTD_POISON;
 }
 
+/* Build a VM on cpu; when it cannot be built, the case `name` fails and the caller gives up. */
+static bool new_vm(struct vm *vm, const char *name, uint64_t phys, unsigned cpu, vm_exit_fn on_exit)
+{
+    vm->cpu = cpu;
+    if (vm_create(vm, phys, SIZE, on_exit) == 0)
+        return true;
+    suite_case(name, 0, "vm_create failed");
+    return false;
+}
+
 /* ---- long mode: identity-mapped first 2 MiB through the guest's own page tables ---- */
 
 #define PML4 0x10000
@@ -102,11 +112,8 @@ static uint64_t long_exit(struct vm *vm, unsigned ev, void *arch)
 void cases_long_mode(uint64_t phys, unsigned cpu)
 {
     static struct vm vm;
-    vm.cpu = cpu;
-    if (vm_create(&vm, phys, SIZE, long_exit) < 0) {
-        suite_case("long_mode_vm", 0, "vm_create failed");
+    if (!new_vm(&vm, "long_mode_vm", phys, cpu, long_exit))
         return;
-    }
     uint64_t *pml4 = (uint64_t *)(vm.mem + PML4), *pdpt = pml4 + 512, *pd = pdpt + 512;
     pml4[0] = (PML4 + 0x1000) | 3;
     pdpt[0] = (PML4 + 0x2000) | 3;
@@ -177,11 +184,8 @@ static uint64_t protected_exit(struct vm *vm, unsigned ev, void *arch)
 void cases_protected_mode(uint64_t phys, unsigned cpu)
 {
     static struct vm vm;
-    vm.cpu = cpu;
-    if (vm_create(&vm, phys, SIZE, protected_exit) < 0) {
-        suite_case("protected_mode_vm", 0, "vm_create failed");
+    if (!new_vm(&vm, "protected_mode_vm", phys, cpu, protected_exit))
         return;
-    }
     vm_load_code(&vm, CODE, protected_guest, sizeof(protected_guest));
     vm_start(&vm, CODE);
     unsigned st = vm_wait(&vm, 5000);
@@ -243,11 +247,8 @@ static uint64_t window_exit(struct vm *vm, unsigned ev, void *arch)
 void cases_injection(uint64_t phys, unsigned cpu)
 {
     static struct vm vm;
-    vm.cpu = cpu;
-    if (vm_create(&vm, phys, SIZE, window_exit) < 0) {
-        suite_case("injection_vm", 0, "vm_create failed");
+    if (!new_vm(&vm, "injection_vm", phys, cpu, window_exit))
         return;
-    }
     vm_load_code(&vm, CODE, window_guest, sizeof(window_guest));
     vm_load_code(&vm, 0x1100, mark_isr, sizeof(mark_isr));
     *(uint32_t *)(vm.mem + 6 * 4) = 0x1100;
@@ -281,11 +282,8 @@ static uint64_t shutdown_exit(struct vm *vm, unsigned ev, void *arch)
 void cases_triple_fault(uint64_t phys, unsigned cpu)
 {
     static struct vm vm;
-    vm.cpu = cpu;
-    if (vm_create(&vm, phys, SIZE, shutdown_exit) < 0) {
-        suite_case("triple_fault_vm", 0, "vm_create failed");
+    if (!new_vm(&vm, "triple_fault_vm", phys, cpu, shutdown_exit))
         return;
-    }
     vm.mem[CODE] = 0x0f;
     vm.mem[CODE + 1] = 0x0b; /* ud2 */
     vm_start(&vm, CODE);
@@ -329,11 +327,9 @@ static uint64_t peek_exit(struct vm *vm, unsigned ev, void *arch)
 void cases_two_vms(uint64_t phys_a, uint64_t phys_b, unsigned cpu)
 {
     static struct vm a, b;
-    a.cpu = b.cpu = cpu;
-    if (vm_create(&a, phys_a, SIZE, peek_exit) < 0 || vm_create(&b, phys_b, SIZE, peek_exit) < 0) {
-        suite_case("two_vms", 0, "vm_create failed");
+    if (!new_vm(&a, "two_vms", phys_a, cpu, peek_exit) ||
+        !new_vm(&b, "two_vms", phys_b, cpu, peek_exit))
         return;
-    }
     vm_load_code(&a, CODE, peek_guest, sizeof(peek_guest));
     vm_load_code(&b, CODE, peek_guest, sizeof(peek_guest));
     a.mem[0x3000] = 0xa1;
@@ -382,12 +378,10 @@ static uint64_t tsc_exit(struct vm *vm, unsigned ev, void *arch)
 void cases_tsc_offset(uint64_t phys_a, uint64_t phys_b, unsigned cpu)
 {
     static struct vm off, plain;
-    off.cpu = plain.cpu = cpu;
     off.tsc_offset = true;
-    if (vm_create(&off, phys_a, SIZE, tsc_exit) < 0 || vm_create(&plain, phys_b, SIZE, tsc_exit) < 0) {
-        suite_case("tsc_vms", 0, "vm_create failed");
+    if (!new_vm(&off, "tsc_vms", phys_a, cpu, tsc_exit) ||
+        !new_vm(&plain, "tsc_vms", phys_b, cpu, tsc_exit))
         return;
-    }
     vm_load_code(&off, CODE, tsc_guest, sizeof(tsc_guest));
     vm_load_code(&plain, CODE, tsc_guest, sizeof(tsc_guest));
     uint64_t before = rdtsc_now();
@@ -437,11 +431,8 @@ static uint64_t passthrough_exit(struct vm *vm, unsigned ev, void *arch)
 void cases_passthrough(uint64_t phys, unsigned cpu)
 {
     static struct vm vm;
-    vm.cpu = cpu;
-    if (vm_create(&vm, phys, SIZE, passthrough_exit) < 0) {
-        suite_case("passthrough_vm", 0, "vm_create failed");
+    if (!new_vm(&vm, "passthrough_vm", phys, cpu, passthrough_exit))
         return;
-    }
     /* The port comes from PD_NOVA (the root task holds it too), the MSR read from PD_NOVA. */
     unsigned sp = hc_ctrl_pd(NOVA, vm.pd, 0x80, 0x80, 0, NOVA_PERM_PIO_A, NOVA_SPC_PIO, NOVA_ACC_CPU_GST, 0);
     unsigned sm = hc_ctrl_pd(NOVA, vm.pd, MSR_FS_BASE, MSR_FS_BASE, 0, NOVA_PERM_MSR_R, NOVA_SPC_MSR,
@@ -482,11 +473,8 @@ static uint64_t spin_exit(struct vm *vm, unsigned ev, void *arch)
 void cases_spinning_guest(uint64_t phys, unsigned cpu)
 {
     static struct vm vm;
-    vm.cpu = cpu;
-    if (vm_create(&vm, phys, SIZE, spin_exit) < 0) {
-        suite_case("spin_vm", 0, "vm_create failed");
+    if (!new_vm(&vm, "spin_vm", phys, cpu, spin_exit))
         return;
-    }
     vm.mem[CODE] = 0xeb;
     vm.mem[CODE + 1] = 0xfe; /* jmp $ */
     vm_start(&vm, CODE);
