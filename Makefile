@@ -15,6 +15,7 @@ include root/build.mk
 include tests/abi/build.mk
 include tests/bench/build.mk
 include tests/vmm/build.mk
+-include vmm/acpi/build.mk
 include images/build.mk
 include tests/unit/build.mk
 

@@ -11,12 +11,28 @@ UNIT_SRCS_hip := lib/hip_text.c lib/format.c
 UNIT_SRCS_bzimage := vmm/boot/bzimage.c
 UNIT_SRCS_vmx := hypervisor/x86/vmcs_state.c hypervisor/x86/utcb_gprs.c
 UNIT_SRCS_config := lib/config.c lib/format.c
+# Device models and the VMM's CPU emulation, against the fake VMM in tests/unit/fake/.
+VDEV_FAKE := tests/unit/fake/vdev.c
+UNIT_SRCS_x86_decode := vmm/cpu/decode.c vmm/cpu/emulate.c
+UNIT_SRCS_x86_paging := vmm/cpu/paging.c
+UNIT_SRCS_i8259 := vmm/dev/i8259.c $(VDEV_FAKE)
+UNIT_SRCS_i8254 := vmm/dev/i8254.c $(VDEV_FAKE)
+UNIT_SRCS_ns16550 := vmm/dev/ns16550.c $(VDEV_FAKE)
+UNIT_SRCS_mc146818 := vmm/dev/mc146818.c $(VDEV_FAKE)
+UNIT_SRCS_i8042 := vmm/dev/i8042.c $(VDEV_FAKE)
+UNIT_SRCS_port80 := vmm/dev/port80.c $(VDEV_FAKE)
+UNIT_SRCS_lapic := vmm/dev/lapic.c $(VDEV_FAKE)
+UNIT_SRCS_ioapic := vmm/dev/ioapic.c $(VDEV_FAKE)
+UNIT_SRCS_hpet := vmm/dev/hpet.c $(VDEV_FAKE)
+UNIT_SRCS_acpi_pm := vmm/dev/acpi_pm.c $(VDEV_FAKE)
+UNIT_SRCS_pci_host := vmm/dev/pci_host.c $(VDEV_FAKE)
+UNIT_SRCS_acpi_tables := vmm/acpi/tables.c $(BUILD)/vmm/dsdt.c
 
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_NAMES))
 
 # Sanitizers turn an out-of-bounds read in a parser into a failing test instead of luck.
-UNIT_CFLAGS := $(HOST_CFLAGS) -DVMCS_HOST_TEST -Ihypervisor -idirafter lib -MMD -MP -fno-omit-frame-pointer \
+UNIT_CFLAGS := $(HOST_CFLAGS) -DVMCS_HOST_TEST -Ihypervisor -Ivmm -Itests/unit/fake -idirafter lib -MMD -MP -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_LDFLAGS := -fsanitize=address,undefined
 
