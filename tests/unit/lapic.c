@@ -518,17 +518,16 @@ static void test_timer_oneshot(void)
     CHECK_EQ("one-shot fires once", lapic_pending(&l), -1);
     CHECK_EQ("nothing armed", fake_next_deadline(), UINT64_MAX);
 
-    static const struct { uint32_t dcr; unsigned div; } divs[] = {
-        {0x0, 2}, {0x1, 4}, {0x2, 8}, {0x3, 16}, {0x8, 32}, {0x9, 64}, {0xa, 128}, {0xb, 1},
+    static const struct { uint32_t dcr; unsigned div; const char *name; } divs[] = {
+        {0x0, 2, "divide by 2"}, {0x1, 4, "divide by 4"}, {0x2, 8, "divide by 8"}, {0x3, 16, "divide by 16"},
+        {0x8, 32, "divide by 32"}, {0x9, 64, "divide by 64"}, {0xa, 128, "divide by 128"}, {0xb, 1, "divide by 1"},
     };
     for (unsigned i = 0; i < 8; i++) {
         wr(0x3e0, divs[i].dcr);
         wr(0x380, 1000);
         uint64_t start = fake.now_ns;
         fake_advance(divs[i].div * 10ull + divs[i].div - 1);
-        char name[48];
-        snprintf(name, sizeof(name), "divide by %u", divs[i].div);
-        CHECK_EQ(name, rd(0x390), 990);
+        CHECK_EQ(divs[i].name, rd(0x390), 990);
         fake_advance(1);
         CHECK_EQ("next tick after another divisor's worth", rd(0x390), 989);
         CHECK_EQ("expiry at initial * divisor", fake_next_deadline(), start + 1000ull * divs[i].div);
