@@ -16,12 +16,13 @@ include tests/abi/build.mk
 include tests/bench/build.mk
 include tests/vmm/build.mk
 -include vmm/acpi/build.mk
+include vmm/build.mk
 include images/build.mk
 include tests/unit/build.mk
 
 .PHONY: all run test test-quick bench image clean deps
 
-all: $(HYPERVISOR_ELF) $(HYPERVISOR_MB1) $(ROOT_ELF) $(ABI_ELF) $(BENCH_ELF) $(VMM_TEST_ELF)
+all: $(HYPERVISOR_ELF) $(HYPERVISOR_MB1) $(ROOT_ELF) $(ABI_ELF) $(BENCH_ELF) $(VMM_TEST_ELF) $(VMM_ELF)
 
 image: $(NOVA_ISO)
 

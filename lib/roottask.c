@@ -3,7 +3,7 @@
 
 #include "roottask.h"
 #include "hc.h"
-#include "ns16550.h"
+#include "uart.h"
 #include "physmap.h"
 #include "portio.h"
 #include "stdio.h"
@@ -23,8 +23,8 @@ static unsigned take_ports(unsigned base, unsigned order)
 static void uart_out(char c)
 {
     if (c == '\n')
-        ns16550_putc(COM1_PORT, '\r');
-    ns16550_putc(COM1_PORT, c);
+        uart_putc(COM1_PORT, '\r');
+    uart_putc(COM1_PORT, c);
 }
 
 bool roottask_console(void)

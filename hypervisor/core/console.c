@@ -6,7 +6,7 @@
 #include "core/sm.h"
 #include "core/spinlock.h"
 #include "x86/cpu.h"
-#include <ns16550.h>
+#include <uart.h>
 
 #include <format.h>
 #include <nova/mbuf.h>
@@ -22,7 +22,7 @@ static struct spinlock console_lock;
 
 void console_init_uart(void)
 {
-    uart_on = ns16550_init(COM1_PORT);
+    uart_on = uart_init(COM1_PORT);
 }
 
 void console_disable_uart(void)
@@ -82,8 +82,8 @@ static void console_sink(void *ctx, char c)
     struct sink_state *st = ctx;
     if (st->uart) {
         if (c == '\n')
-            ns16550_putc(COM1_PORT, '\r');
-        ns16550_putc(COM1_PORT, c);
+            uart_putc(COM1_PORT, '\r');
+        uart_putc(COM1_PORT, c);
     }
     if (mbuf) {
         mbuf_putc(c);

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Micro-guests on SVM: build/vmm.elf runs as the root task under QEMU TCG and every case passes."""
+"""Micro-guests on SVM: build/microguests.elf runs as the root task under QEMU TCG and every case passes."""
 
 import re
 
@@ -8,7 +8,7 @@ import pytest
 from conftest import BUILD
 from novalib import lines_of
 
-VMM_ELF = BUILD / "vmm.elf"
+VMM_ELF = BUILD / "microguests.elf"
 SUMMARY = r"(\d+) passed, (\d+) failed\r*\n"
 REQUIRED = ["exit_io_out", "exit_cpuid", "exit_npf_first_arrives", "exit_npf_write_read_only", "exit_vmmcall",
             "injected_interrupt_seen_by_guest", "exit_hlt", "exit_recall", "poison_ends_vcpu", "long_mode_cpuid",
@@ -21,7 +21,7 @@ REQUIRED = ["exit_io_out", "exit_cpuid", "exit_npf_first_arrives", "exit_npf_wri
 @pytest.mark.parametrize("cpu", ["max", "EPYC,+svm"])
 @pytest.mark.parametrize("smp", [1, 2], ids=lambda n: f"smp{n}")
 def test_micro_guests(boot, cpu, smp):
-    out = boot(SUMMARY, smp=smp, cpu=cpu, modules=[f"{VMM_ELF} vmm.elf"])
+    out = boot(SUMMARY, smp=smp, cpu=cpu, modules=[f"{VMM_ELF} microguests.elf"])
     lines = lines_of(out)
     failed = [l for l in lines if l.startswith("not ok")]
     assert not failed, "\n".join(failed)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Micro-guests on Intel VMX: build/vmm.elf as the root task of a GRUB ISO under Bochs (the only
+"""Micro-guests on Intel VMX: build/microguests.elf as the root task of a GRUB ISO under Bochs (the only
 VMX with EPT available here; QEMU's TCG has no VMX)."""
 
 import re
@@ -15,7 +15,7 @@ SUMMARY = re.compile(r"(\d+) passed, (\d+) failed")
 
 def test_micro_guests_on_vmx(tmp_path):
     iso = tmp_path / "vmm.iso"
-    subprocess.run([str(MKISO), str(iso), str(BUILD / "hypervisor.elf"), str(BUILD / "vmm.elf"),
+    subprocess.run([str(MKISO), str(iso), str(BUILD / "hypervisor.elf"), str(BUILD / "microguests.elf"),
                     str(TOP / "images" / "grub.cfg")], cwd=TOP, check=True, capture_output=True)
     text = boot_bochs(iso, "bochs-vmx-serial.log", TIMEOUT,
                       lambda t: SUMMARY.search(t) or "nova: panic" in t)

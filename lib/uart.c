@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* 16550 UART output at 115200 8N1; used by the hypervisor and by the root task. */
 
-#include "ns16550.h"
+#include "uart.h"
 #include "portio.h"
 
 enum {
@@ -24,7 +24,7 @@ enum {
 #define DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
 
 /* Program the UART; returns false when no UART answers at the port (scratch register test). */
-bool ns16550_init(uint16_t port)
+bool uart_init(uint16_t port)
 {
     outb(port + UART_SCR, 0x5a);
     if (inb(port + UART_SCR) != 0x5a)
@@ -39,7 +39,7 @@ bool ns16550_init(uint16_t port)
     return true;
 }
 
-void ns16550_putc(uint16_t port, char c)
+void uart_putc(uint16_t port, char c)
 {
     for (unsigned spin = 0; !(inb(port + UART_LSR) & LSR_THRE) && spin < 1000000; spin++)
         cpu_relax();

@@ -7,5 +7,5 @@
 
 #define COM1_PORT 0x3f8
 
-bool ns16550_init(uint16_t port);
-void ns16550_putc(uint16_t port, char c);
+bool uart_init(uint16_t port);
+void uart_putc(uint16_t port, char c);

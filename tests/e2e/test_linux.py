@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: MIT
+"""Linux on our stack: the VMM (build/vmm.elf, booted as the root task) runs Debian's unmodified
+kernel with the BusyBox initramfs to an interactive shell under QEMU TCG (SVM with nested paging).
+
+The guest runs its own checks from guests/tests (nproc, interrupt counts, clock, dmesg) when the
+command line has guest.tests, then the test types at the prompt and powers the VM off.
+"""
+
+import os
+import re
+import shlex
+import time
+
+import pexpect
+import pytest
+
+from conftest import BUILD, LOG_DIR, QEMU_SH, TOP, kill_group, normalize, tail
+
+GUEST = BUILD / "guest"
+BZIMAGE = GUEST / "bzImage"
+INITRAMFS = GUEST / "initramfs.cpio.gz"
+VMM = BUILD / "vmm.elf"
+TIMEOUT = 300  # boot to the shell; about 10x plain TCG on a quiet machine, leave room for CI
+PROMPT = r"guest:[^\r\n]*# "
+
+needs_payload = pytest.mark.skipif(not BZIMAGE.is_file(), reason="build/guest is absent: run 'make guests'")
+
+
+def config_text(vms):
+    """A configuration file for the VMM: vms is a list of dicts (name, vcpus, kernel, initrd, cmdline)."""
+    out = []
+    for vm in vms:
+        out += [f"vm {vm['name']}", f"memory {vm.get('memory', '256M')}", f"vcpus {vm.get('vcpus', 1)}",
+                f"kernel {vm.get('kernel', 'bzImage')}"]
+        if vm.get("initrd", "initramfs.cpio.gz"):
+            out.append(f"initrd {vm.get('initrd', 'initramfs.cpio.gz')}")
+        out += [f"cmdline {vm.get('cmdline', 'console=ttyS0 panic=-1')}", ""]
+    return "\n".join(out)
+
+
+class Session:
+    """One QEMU run of the hypervisor + VMM + guest, with expect/send on the serial line."""
+
+    def __init__(self, name, config, smp=2, extra_modules=()):
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.cfg = LOG_DIR / f"{name}.cfg"
+        self.cfg.write_text(config)
+        self.log_path = LOG_DIR / f"{name}.log"
+        modules = [f"{VMM} vmm.elf", f"{BZIMAGE} bzImage", f"{INITRAMFS} initramfs.cpio.gz", *extra_modules,
+                   f"{self.cfg} vm.cfg"]
+        self.args = ["--kernel", "--smp", str(smp), "--mem", "1G", "--exit-when-done"]
+        for m in modules:
+            self.args += ["--module", m]
+        self.command = shlex.join([str(QEMU_SH.relative_to(TOP)), *self.args])
+        self.log = open(self.log_path, "w", encoding="utf-8")
+        self.log.write(f"# {self.command}\n")
+        self.seen = []
+        self.start = time.monotonic()
+        self.child = pexpect.spawn(str(QEMU_SH), self.args, cwd=str(TOP), encoding="utf-8", codec_errors="replace",
+                                   timeout=TIMEOUT, dimensions=(50, 250))
+        self.child.logfile_read = self.log
+
+    def expect(self, pattern, what, timeout=TIMEOUT):
+        patterns = [pattern, r"nova: panic", pexpect.EOF, pexpect.TIMEOUT]
+        if pattern is pexpect.EOF:
+            patterns = [pexpect.EOF, pexpect.TIMEOUT]
+        index = self.child.expect(patterns, timeout=timeout)
+        self.seen.append(self.child.before + (self.child.after if isinstance(self.child.after, str) else ""))
+        if index != 0:
+            why = {1: "the hypervisor panicked"}.get(index, "QEMU ended" if patterns[index] is pexpect.EOF
+                                                      else f"no match within {timeout} s")
+            pytest.fail(f"{why} while waiting for {what} (/{pattern}/)\ncommand: {self.command}\n"
+                        f"--- serial tail ---\n{tail(normalize(''.join(self.seen)))}\n--- end ---", pytrace=False)
+        return self.child.match
+
+    def send(self, line):
+        self.child.send(line + "\r")
+
+    def text(self):
+        return normalize("".join(self.seen))
+
+    def close(self):
+        kill_group(self.child)
+        self.log.close()
+
+
+@pytest.fixture
+def session(request):
+    made = []
+
+    def make(config, **kw):
+        name = re.sub(r"[^A-Za-z0-9_.\[\]=+-]", "_", request.node.name) + (f".{len(made)}" if made else "")
+        s = Session(name, config, **kw)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.close()
+
+
+@needs_payload
+@pytest.mark.parametrize("vcpus", [1, 2], ids=lambda n: f"vcpus{n}")
+def test_linux_boots_to_interactive_shell(session, vcpus):
+    """Shell prompt, the guest-side checks, typed input, and poweroff ending the VM."""
+    cmdline = f"console=ttyS0 panic=-1 guest.tests guest.vcpus={vcpus}"
+    s = session(config_text([{"name": "linux", "vcpus": vcpus, "cmdline": cmdline}]))
+    s.expect(r"guest: init running", "the init marker")
+    m = s.expect(r"guest: tests (\d+) passed, (\d+) failed", "the guest-side checks")
+    assert m.group(2) == "0", "guest-side checks failed:\n" + "\n".join(
+        l for l in s.text().splitlines() if l.startswith(("guest: test", "nproc", "interrupts", "clock", "dmesg")))
+    assert int(m.group(1)) >= 4
+    s.expect(PROMPT, "the shell prompt")
+    s.send("echo typed-$((6 * 7))")
+    s.expect(r"typed-42", "the output of a typed command")
+    s.expect(PROMPT, "the prompt after the command")
+    s.send("poweroff")
+    s.expect(r"vmm\[linux\]: powered off", "the VMM's power-off report")
+    s.expect(pexpect.EOF, "QEMU to exit", timeout=60)
+
+
+@needs_payload
+def test_bad_kernel_is_reported_and_next_vm_runs(session):
+    """A VM whose kernel module is missing and one whose kernel is not a bzImage are reported by
+    name; the next VM in the file still boots."""
+    vms = [{"name": "nokernel", "kernel": "absent.bin"},
+           {"name": "garbage", "kernel": "initramfs.cpio.gz"},
+           {"name": "good", "cmdline": "console=ttyS0 panic=-1 guest.poweroff guest.tests=nproc"}]
+    s = session(config_text(vms), smp=1)
+    s.expect(r"vmm\[nokernel\]: kernel module 'absent.bin' is not loaded", "the missing-kernel message")
+    s.expect(r"vmm\[garbage\]: kernel: [^\r\n]+", "the bad-kernel message")
+    s.expect(r"guest: init running", "the good VM's init")
+    s.expect(r"vmm\[good\]: powered off", "the good VM's power-off")

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/* Building a VM: its PD and memory, the PC's devices at their usual places, vCPUs, the device thread. */
+
+#include "core/vm.h"
+#include "core/devthread.h"
+#include "core/exit_decode.h"
+#include "core/vcpu.h"
+#include "core/hostclock.h"
+#include "acpi/layout.h"
+
+#include <hc.h>
+#include <nova/hip.h>
+#include <nova/selectors.h>
+#include <physmap.h>
+#include <res.h>
+#include <stdio.h>
+#include <string.h>
+#include <thread.h>
+
+#define ROOT          NOVA_SEL_PD_ROOT
+#define NOVA          NOVA_SEL_PD_NOVA
+#define DEVTHREAD_PRIO 20   /* above the vCPUs: timer interrupts are not delayed by a busy guest */
+#define COM1_BASE     0x3f8
+#define COM1_IRQ      4
+#define IOAPIC_BASE   0xfec00000ull
+
+/* MSRs the guest reaches without exits on SVM (the VMCB switches them); VMX emulates them. */
+static const uint32_t passthrough_msrs[] = {0xc0000100, 0xc0000101, 0xc0000102};
+
+/* Delegate guest-physical [0, size) from host-physical phys in naturally aligned chunks. */
+static unsigned map_ram(struct vm *vm)
+{
+    unsigned st = NOVA_SUCCESS;
+    for (uint64_t off = 0; off < vm->ram_size && st == NOVA_SUCCESS;) {
+        unsigned ord = 0;
+        while (ord < 18 && ((vm->ram_phys + off) & ((2ull << (ord + 12)) - 1)) == 0 &&
+               (off & ((2ull << (ord + 12)) - 1)) == 0 && off + (2ull << (ord + 12)) <= vm->ram_size)
+            ord++;
+        st = hc_ctrl_pd(NOVA, vm->pd, (vm->ram_phys + off) >> 12, off >> 12, ord, NOVA_PERM_MEM_ALL, NOVA_SPC_MEM,
+                        NOVA_ACC_CPU_GST, NOVA_CA_WB);
+        off += 1ull << (ord + 12);
+    }
+    return st;
+}
+
+static int devices_init(struct vm *vm)
+{
+    i8259_init(&vm->pic, vm);
+    i8254_init(&vm->pit, vm);
+    ns16550_init(&vm->uart, vm, COM1_BASE, COM1_IRQ);
+    mc146818_init(&vm->rtc, vm);
+    i8042_init(&vm->kbc, vm);
+    port80_init(&vm->port80, vm);
+    ioapic_init(&vm->ioapic, vm, IOAPIC_BASE, 0);
+    hpet_init(&vm->hpet, vm, LAYOUT_HPET_BASE);
+    acpi_pm_init(&vm->pm, vm);
+    pci_host_init(&vm->pci, vm, LAYOUT_ECAM_BASE);
+    return 0;
+}
+
+int vm_create(struct vm *vm, const char *name, uint64_t ram_phys, uint64_t ram_size, unsigned nvcpus,
+              unsigned first_cpu, unsigned host_cpus)
+{
+    memset(vm, 0, sizeof(*vm));
+    for (unsigned i = 0; i < VM_NAME_MAX - 1 && name[i]; i++)
+        vm->name[i] = name[i];
+    vm->ram_phys = ram_phys;
+    vm->ram_size = ram_size;
+    vm->nvcpus = nvcpus;
+    vm->tsc_hz = ((const struct nova_hip *)NOVA_HIP_VADDR)->stc_freq;
+    vm->pd = sel_alloc(1);
+    vm->evt = sel_alloc(VM_VCPUS_MAX * 0x200);
+    vm->lock.sm = sel_alloc(1);
+    vm->timer_sm = sel_alloc(1);
+    vm->stop_sm = sel_alloc(1);
+    unsigned st = hc_create_pd(vm->pd, ROOT);
+    st |= hc_create_sm(vm->lock.sm, ROOT, 0);
+    st |= hc_create_sm(vm->timer_sm, ROOT, 0);
+    st |= hc_create_sm(vm->stop_sm, ROOT, 0);
+    if (st != NOVA_SUCCESS || map_ram(vm) != NOVA_SUCCESS) {
+        printf("vmm[%s]: cannot create the VM's PD or map %lu MiB of RAM from %#lx\n", name, ram_size >> 20, ram_phys);
+        return -1;
+    }
+    vm->ram = phys_map(ram_phys, ram_size, 1);
+    if (!vm->ram) {
+        printf("vmm[%s]: cannot map the guest's RAM into the VMM\n", name);
+        return -1;
+    }
+    memset(vm->ram, 0, ram_size);
+    if (!exit_is_vmx())
+        for (unsigned i = 0; i < sizeof(passthrough_msrs) / sizeof(passthrough_msrs[0]); i++)
+            hc_ctrl_pd(NOVA, vm->pd, passthrough_msrs[i], passthrough_msrs[i], 0, NOVA_PERM_MSR_ALL, NOVA_SPC_MSR,
+                       NOVA_ACC_CPU_GST, 0);
+    devices_init(vm);
+    for (unsigned i = 0; i < nvcpus; i++)
+        if (vcpu_create(vm, i, (first_cpu + i) % host_cpus) != 0) {
+            printf("vmm[%s]: cannot create vCPU %u\n", name, i);
+            return -1;
+        }
+    /* All vCPU ECs right after tsc0: their guest TSCs start (almost) together at guest time 0. */
+    vm->tsc0 = rdtsc_now();
+    for (unsigned i = 0; i < nvcpus; i++)
+        if (vcpu_create_ec(&vm->vcpu[i]) != 0) {
+            printf("vmm[%s]: cannot create the EC of vCPU %u\n", name, i);
+            return -1;
+        }
+    vm->wallclock0 = host_wallclock();
+    return 0;
+}
+
+int vm_start(struct vm *vm)
+{
+    uint64_t ec = sel_alloc(1), sc = sel_alloc(1);
+    unsigned cpu = vm->vcpu[0].cpu;
+    vm->timer_wake_ns = 0;
+    if (thread_start(ec, sc, cpu, utcb_alloc(), stack_alloc(), DEVTHREAD_PRIO, 10, devthread_main, vm) !=
+        NOVA_SUCCESS) {
+        printf("vmm[%s]: cannot start the device thread\n", vm->name);
+        return -1;
+    }
+    return vcpu_run(&vm->vcpu[0]);
+}
