@@ -130,6 +130,26 @@ static void prepare_tlb(struct ec *ec, unsigned cpu)
     asid_owner[cpu][vc->asid] = ec;
 }
 
+/* An exit the kernel handles itself (a host interrupt or NMI) may have interrupted the delivery
+   of an event the VMM injected: deliver it again at the next VMRUN, or it is lost. Software
+   interrupts are left out: RIP still points at the INT instruction, which runs again. */
+static void reinject(struct vmcb *v)
+{
+    uint32_t e = v->exitintinfo;
+    unsigned type = (e & SVM_EVT_TYPE_MASK) >> SVM_EVT_TYPE_SHIFT, vec = e & SVM_EVT_VECTOR_MASK;
+    if (!(e & SVM_EVT_V) || type == SVM_EVT_TYPE_SOFT) {
+        v->eventinj = 0;
+        return;
+    }
+    if (type == SVM_EVT_TYPE_EXC && vec == 2) /* QEMU reports NMIs and interrupts as exceptions */
+        type = SVM_EVT_TYPE_NMI;
+    else if (type == SVM_EVT_TYPE_EXC && vec >= 32)
+        type = SVM_EVT_TYPE_INTR;
+    v->eventinj = vec | type << SVM_EVT_TYPE_SHIFT | (e & SVM_EVT_EV) | SVM_EVT_V;
+    v->eventinj_err = v->exitintinfo_err;
+    v->exitintinfo = 0; /* now pending in EVENTINJ: a recall before VMRUN reports it from there */
+}
+
 void svm_vcpu_run(struct ec *ec)
 {
     struct percpu *c = this_cpu();
@@ -139,6 +159,7 @@ void svm_vcpu_run(struct ec *ec)
         svm_enter(virt_to_phys(v), &ec->regs, host_save_pa[c->id]);
         uint64_t code = v->exitcode;
         if ((uint32_t)code == SVM_EXIT_INTR) {
+            reinject(v);
             __asm__ volatile("sti; nop; cli" ::: "memory"); /* take it in the kernel */
             if (sched_need_resched() || ec->recall) {
                 ec->cont = vcpu_run;
@@ -146,8 +167,10 @@ void svm_vcpu_run(struct ec *ec)
             }
             continue;
         }
-        if ((uint32_t)code == SVM_EXIT_NMI)
+        if ((uint32_t)code == SVM_EXIT_NMI) {
+            reinject(v);
             continue;
+        }
         ec->cont = vcpu_run;
         ipc_event(ec, nova_svm_exit_event(code));
     }

@@ -75,8 +75,10 @@ void vmcb_state_save(struct ec *ec, uint32_t mtd, struct nova_utcb_arch *u)
         u->qual[2] = nova_svm_exit_event(v->exitcode) == NOVA_EV_SVM_NPF ? v->exitinfo2 : 0;
     }
     if (mtd & NOVA_MTD_INJ) {
-        u->intr_info = 0; /* nothing is pending for injection after an exit */
-        u->intr_error = 0;
+        /* QEMU zeroes EVENTINJ at every #VMEXIT, so a valid one is an injection the guest has
+           not run yet (a recall came between the reply and VMRUN): report it, as VMX does. */
+        u->intr_info = intinfo_out(v->eventinj);
+        u->intr_error = v->eventinj_err;
         u->vect_info = intinfo_out(v->exitintinfo);
         u->vect_error = v->exitintinfo_err;
     }
@@ -140,6 +142,7 @@ static void inject(struct ec *ec, const struct nova_utcb_arch *u)
         v->misc1 |= SVM_MISC1(0x74);
     else
         v->misc1 &= ~SVM_MISC1(0x74);
+    v->exitintinfo = 0; /* the VMM has seen it: a recall before the next VMRUN must not repeat it */
     if (!(info & NOVA_INTR_INFO_V)) {
         v->eventinj = 0;
         return;

@@ -268,6 +268,21 @@ void vmx_vcpu_activate(struct ec *ec)
     }
 }
 
+/* An exit the kernel handles itself (a host interrupt or NMI) may have interrupted the delivery
+   of an event: deliver it again at the next VM entry (the CPU clears the entry field on exits). */
+static void reinject(void)
+{
+    uint32_t info = (uint32_t)vmread(VMCS_IDT_VECT_INFO);
+    if (!(info & NOVA_INTR_INFO_V))
+        return;
+    unsigned type = (info >> 8) & 7;
+    if (type == NOVA_INTR_TYPE_SW_INT || type == NOVA_INTR_TYPE_PRIV_SW_EXC || type == NOVA_INTR_TYPE_SW_EXC)
+        vmwrite(VMCS_ENTRY_INST_LEN, vmread(VMCS_EXIT_INST_LEN));
+    if (info & NOVA_INTR_INFO_E)
+        vmwrite(VMCS_ENTRY_EXC_ERROR, vmread(VMCS_IDT_VECT_ERROR));
+    vmwrite(VMCS_ENTRY_INTR_INFO, info & ~0x1000u); /* bit 12 is reserved on entry */
+}
+
 void vmx_vcpu_run(struct ec *ec)
 {
     struct percpu *c = this_cpu();
@@ -289,6 +304,7 @@ void vmx_vcpu_run(struct ec *ec)
         vc->launched = true;
         uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON);
         if ((reason & 0xffff) == VMX_EXIT_EXTINT) {
+            reinject();
             __asm__ volatile("sti; nop; cli" ::: "memory"); /* take it in the kernel */
             if (sched_need_resched() || ec->recall) {
                 ec->cont = vcpu_run;
@@ -296,8 +312,10 @@ void vmx_vcpu_run(struct ec *ec)
             }
             continue;
         }
-        if ((reason & 0xffff) == VMX_EXIT_EXC_NMI && (vmread(VMCS_EXIT_INTR_INFO) & 0x7ff) == (2u << 8 | 2))
+        if ((reason & 0xffff) == VMX_EXIT_EXC_NMI && (vmread(VMCS_EXIT_INTR_INFO) & 0x7ff) == (2u << 8 | 2)) {
+            reinject();
             continue; /* an NMI: consumed */
+        }
         ec->cont = vcpu_run;
         ipc_event(ec, reason & 0xff); /* entry failures (bit 31) keep their basic reason, e.g. 0x21 */
     }

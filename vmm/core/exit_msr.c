@@ -22,7 +22,7 @@ enum {
     MSR_SFMASK = 0xc0000084, MSR_FS_BASE = 0xc0000100, MSR_GS_BASE = 0xc0000101,
     MSR_KERNEL_GS = 0xc0000102, MSR_TSC_AUX = 0xc0000103, MSR_K7_PERF_FIRST = 0xc0010000,
     MSR_K7_PERF_LAST = 0xc0010007, MSR_SYSCFG = 0xc0010010, MSR_HWCR = 0xc0010015,
-    MSR_VM_CR = 0xc0010114, MSR_VM_HSAVE = 0xc0010117, MSR_F17_PERF_FIRST = 0xc0010200,
+    MSR_VM_CR = 0xc0010114, MSR_INT_PENDING = 0xc0010055, MSR_VM_HSAVE = 0xc0010117, MSR_F17_PERF_FIRST = 0xc0010200,
     MSR_F17_PERF_LAST = 0xc001020b, MSR_NODE_ID = 0xc001100c, MSR_DE_CFG = 0xc0011029,
 };
 
@@ -82,7 +82,7 @@ static bool fixed_msr(uint32_t msr, uint64_t *value)
     case MSR_FEATURE_CONTROL: *value = 1; return true;   /* locked, VMX off */
     case MSR_VM_CR: *value = 0x10; return true;         /* SVM disabled */
     case MSR_PLATFORM_ID: case MSR_UCODE_REV: case MSR_MCG_CAP: case MSR_MCG_STATUS:
-    case MSR_SYSCFG: case MSR_HWCR: case MSR_NODE_ID: case MSR_VM_HSAVE:
+    case MSR_SYSCFG: case MSR_HWCR: case MSR_NODE_ID: case MSR_VM_HSAVE: case MSR_INT_PENDING:
         *value = 0;
         return true;
     default:

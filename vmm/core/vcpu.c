@@ -19,6 +19,11 @@
 #define VCPU_PRIO     10
 #define VCPU_BUDGET   10
 
+#ifdef VMM_DEBUG
+volatile int dbg_recall;
+extern volatile int dbg_recall;
+#endif
+
 void vcpu_skip(struct nova_utcb_arch *a, unsigned len)
 {
     a->rip += len;
@@ -43,18 +48,26 @@ static bool interrupt_pending(struct vcpu *v)
     return lapic_pending(&v->lapic) >= 0 || pic_pending(v);
 }
 
-/* On the way back into the guest: re-deliver an event the exit interrupted, else inject the
-   next interrupt if the guest can take it, else ask for an interrupt window. */
-static uint64_t inject(struct vcpu *v, struct nova_utcb_arch *a)
+/* An event the guest has not taken yet: injected by an earlier reply but overtaken by a recall
+   (intr_info), or interrupted during delivery by this exit (vect_info). It goes first. */
+static uint32_t undelivered(const struct nova_utcb_arch *a, uint32_t *error)
+{
+    uint32_t info = (a->intr_info & NOVA_INTR_INFO_V) ? a->intr_info : a->vect_info;
+    *error = (a->intr_info & NOVA_INTR_INFO_V) ? a->intr_error : a->vect_error;
+    return (info & NOVA_INTR_INFO_V) ? info & ~(NOVA_INTR_INFO_I | NOVA_INTR_INFO_N) : 0;
+}
+
+/* On the way back into the guest: an exception a handler raised, else the undelivered event,
+   else the next interrupt if the guest can take it, else a request for an interrupt window. */
+static uint64_t inject(struct vcpu *v, struct nova_utcb_arch *a, uint32_t pending, uint32_t pending_error)
 {
     if (a->intr_info & NOVA_INTR_INFO_V)
-        return NOVA_MTD_INJ; /* an exception from a handler goes first */
-    if (a->vect_info & NOVA_INTR_INFO_V) {
-        a->intr_info = a->vect_info & ~NOVA_INTR_INFO_I;
-        a->intr_error = a->vect_error;
+        return NOVA_MTD_INJ;
+    if (pending) {
+        a->intr_info = pending;
+        a->intr_error = pending_error;
         return NOVA_MTD_INJ;
     }
-    a->intr_info = 0;
     if (!interrupt_pending(v))
         return NOVA_MTD_INJ;
     if (!(a->rflags & RFLAGS_IF) || (a->intr_state & (NOVA_INTR_STATE_STI | NOVA_INTR_STATE_MOV_SS))) {
@@ -121,6 +134,13 @@ static uint64_t dispatch(struct vcpu *v, unsigned ev, struct nova_utcb_arch *a, 
         v->state = VCPU_RUNNING;
         return v->id == 0 ? linux_boot_state(v->vm, a) : sipi_state(v, a);
     case EV_RECALL:
+#ifdef VMM_DEBUG
+        if (dbg_recall) {
+            dbg_recall = 0;
+            printf("dbg: recall rip %#lx rflags %#lx cs %#x intr_state %#x vect %#x cr0 %#lx\n", a->rip, a->rflags, a->cs.sel, a->intr_state, a->vect_info, a->cr0);
+        }
+#endif
+        return 0;
     case EV_VINTR:
         return 0;
     case EV_IOIO:
@@ -162,6 +182,7 @@ static uint64_t on_exit(struct portal_ctx *ctx, uint64_t mtd_in)
     vm_lock(&vm->lock);
     v->in_guest = false;
     v->kick_sent = false;
+    uint32_t pending_error, pending = undelivered(a, &pending_error);
     a->intr_info = 0;
     bool ok = true;
     uint64_t mtd = vm->stopped ? 0 : dispatch(v, ev, a, &ok);
@@ -171,7 +192,7 @@ static uint64_t on_exit(struct portal_ctx *ctx, uint64_t mtd_in)
         vm_unlock(&vm->lock);
         return NOVA_MTD_POISON;
     }
-    mtd |= VCPU_REPLY_MTD | inject(v, a);
+    mtd |= VCPU_REPLY_MTD | inject(v, a, pending, pending_error);
     v->in_guest = true;
     vm_unlock(&vm->lock);
     return mtd;
