@@ -10,6 +10,7 @@
 #include <format.h>
 #include <nova/mtd.h>
 #include <string.h>
+#include <words.h>
 
 #define MIB            0x100000ul
 #define PAGE           0x1000ul
@@ -58,6 +59,22 @@ static unsigned e820(const struct vm *vm, struct bz_e820_entry *e)
     return 4;
 }
 
+/* Tell the kernel its TSC frequency (tsc_early_khz=, Linux 5.8 and later) unless the command
+   line does. Without kvmclock Linux calibrates the TSC against the PIT, HPET or PM timer, and
+   each of those reads is a VM exit of 50-100 us here: more than the 25 us its calibration
+   tolerates per reference read (SMI_TRESHOLD), so every method fails and the TSC is marked
+   unstable. Returns the bytes appended. */
+static size_t tsc_hint(const struct vm *vm, char *cmdline, size_t len, size_t size)
+{
+    static const char key[] = "tsc_early_khz=";
+    size_t wlen;
+    for (const char *w, *p = cmdline; (w = word_next(&p, &wlen));)
+        if (wlen >= sizeof(key) - 1 && memcmp(w, key, sizeof(key) - 1) == 0)
+            return 0;
+    int n = snprintf(cmdline + len, size - len, "%stsc_early_khz=%lu", len ? " " : "", vm->tsc_hz / 1000);
+    return n > 0 && (size_t)n < size - len ? (size_t)n : 0;
+}
+
 /* The hostcall boot-info page (docs/hostcall.md). */
 static void boot_info(struct vm *vm)
 {
@@ -100,6 +117,7 @@ int linux_load(struct vm *vm, const void *kernel, size_t kernel_size, const void
         return -1;
     }
     memcpy(vm->ram + LINUX_CMDLINE, cmdline, boot.cmdline_len + 1);
+    boot.cmdline_len += tsc_hint(vm, (char *)vm->ram + LINUX_CMDLINE, boot.cmdline_len, LINUX_EBDA - LINUX_CMDLINE);
     if (initrd_size) {
         /* As high as the kernel allows, page-aligned, above the kernel's boot-time footprint. */
         uint64_t top = vm->ram_size < (uint64_t)info.initrd_addr_max + 1 ? vm->ram_size : info.initrd_addr_max + 1ull;

@@ -83,6 +83,10 @@ static struct regs4 policy(struct vcpu *v, const struct nova_utcb_arch *a, uint3
         r.c &= ~0xf000u; /* no ApicIdCoreIdSize */
         r.c = (r.c & ~0xffu) | (n - 1);
         break;
+    case 0x80000007: /* invariant TSC: it is the host's, at a constant rate (Linux: CONSTANT_TSC) */
+        r.a = r.b = r.c = 0;
+        r.d = BIT(8);
+        break;
     case 0x8000000a: /* no nested SVM */
         r.a = r.b = r.c = r.d = 0;
         break;

@@ -19,10 +19,6 @@
 #define VCPU_PRIO     10
 #define VCPU_BUDGET   10
 
-#ifdef VMM_DEBUG
-volatile int dbg_recall;
-extern volatile int dbg_recall;
-#endif
 
 void vcpu_skip(struct nova_utcb_arch *a, unsigned len)
 {
@@ -134,12 +130,6 @@ static uint64_t dispatch(struct vcpu *v, unsigned ev, struct nova_utcb_arch *a, 
         v->state = VCPU_RUNNING;
         return v->id == 0 ? linux_boot_state(v->vm, a) : sipi_state(v, a);
     case EV_RECALL:
-#ifdef VMM_DEBUG
-        if (dbg_recall) {
-            dbg_recall = 0;
-            printf("dbg: recall rip %#lx rflags %#lx cs %#x intr_state %#x vect %#x cr0 %#lx\n", a->rip, a->rflags, a->cs.sel, a->intr_state, a->vect_info, a->cr0);
-        }
-#endif
         return 0;
     case EV_VINTR:
         return 0;
@@ -228,10 +218,8 @@ int vcpu_create(struct vm *vm, unsigned id, unsigned cpu)
 
 int vcpu_create_ec(struct vcpu *v)
 {
-    /* T = 1: the guest TSC counts from the EC's creation; the VM creates all of them right
-       after taking vm->tsc0, so guest TSCs agree with vdev_now_ns() and with each other. */
-    unsigned st = hc_create_ec(v->ec, v->vm->pd, 0, v->cpu, 0, v->vm->evt + v->id * EVT_STRIDE,
-                               NOVA_CREATE_EC_V | NOVA_CREATE_EC_T);
+    /* No TSC offsetting (T = 0): see vm_create. */
+    unsigned st = hc_create_ec(v->ec, v->vm->pd, 0, v->cpu, 0, v->vm->evt + v->id * EVT_STRIDE, NOVA_CREATE_EC_V);
     return st == NOVA_SUCCESS ? 0 : -1;
 }
 

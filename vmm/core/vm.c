@@ -91,20 +91,22 @@ int vm_create(struct vm *vm, const char *name, uint64_t ram_phys, uint64_t ram_s
         for (unsigned i = 0; i < sizeof(passthrough_msrs) / sizeof(passthrough_msrs[0]); i++)
             hc_ctrl_pd(NOVA, vm->pd, passthrough_msrs[i], passthrough_msrs[i], 0, NOVA_PERM_MSR_ALL, NOVA_SPC_MSR,
                        NOVA_ACC_CPU_GST, 0);
+    /* Guest time is the host TSC's (tsc0 = 0): the vCPUs run without TSC offsetting, so every
+       vCPU's TSC agrees with the others and with vdev_now_ns() to the cycle, which Linux's TSC
+       synchronisation check demands. The wall clock is taken at the same moment. */
+    vm->tsc0 = 0;
+    vm->wallclock0 = host_wallclock() - vm_now_ns(vm) / 1000000000ull;
     devices_init(vm);
     for (unsigned i = 0; i < nvcpus; i++)
         if (vcpu_create(vm, i, (first_cpu + i) % host_cpus) != 0) {
             printf("vmm[%s]: cannot create vCPU %u\n", name, i);
             return -1;
         }
-    /* All vCPU ECs right after tsc0: their guest TSCs start (almost) together at guest time 0. */
-    vm->tsc0 = rdtsc_now();
     for (unsigned i = 0; i < nvcpus; i++)
         if (vcpu_create_ec(&vm->vcpu[i]) != 0) {
             printf("vmm[%s]: cannot create the EC of vCPU %u\n", name, i);
             return -1;
         }
-    vm->wallclock0 = host_wallclock();
     return 0;
 }
 
