@@ -20,14 +20,22 @@ include vmm/build.mk
 include images/build.mk
 include tests/unit/build.mk
 
-.PHONY: all run test test-quick bench image clean deps
+
+.PHONY: all run run-root test test-quick bench image clean deps
 
 all: $(HYPERVISOR_ELF) $(HYPERVISOR_MB1) $(ROOT_ELF) $(ABI_ELF) $(BENCH_ELF) $(VMM_TEST_ELF) $(VMM_ELF)
 
 image: $(NOVA_ISO)
 
 # Boot the default demo: the hypervisor and root task under QEMU TCG, serial on stdio.
-run: all | need-qemu
+# The default demo: Debian's Linux on our VMM, its shell on your terminal; `poweroff` ends QEMU.
+run: all guests | need-qemu
+	images/qemu.sh --kernel --smp 2 --mem 1G --exit-when-done --module "$(VMM_ELF) vmm.elf" \
+		--module "$(GUEST_BZIMAGE) bzImage" --module "$(GUEST_INITRAMFS) initramfs.cpio.gz" \
+		--module "images/linux.cfg linux.cfg"
+
+# The root task alone: it prints the HIP, the boot modules and the memory map, then exits.
+run-root: all | need-qemu
 	images/qemu.sh --kernel --exit-when-done
 
 # The full suite CI runs: host unit tests and QEMU boot tests (pytest).

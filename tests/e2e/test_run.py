@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""`make run`: images/qemu.sh --kernel --exit-when-done boots to the end and exits with status 0."""
+"""`make run-root`: images/qemu.sh --kernel --exit-when-done boots the root task to the end and exits with status 0."""
 
 import os
 import re
