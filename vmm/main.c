@@ -24,7 +24,10 @@
 
 static struct mb_info boot;
 static struct config cfg;
-static struct vm the_vm;
+static struct vm vms[2];         /* the running VM and the one it left behind at its last reset */
+
+#define RESTARTS_MAX 16             /* resets in a row before the VMM gives up on a VM */
+#define STOP_WAIT_MS 2000
 
 /* A module's name: the last path element of the first word of its command line. */
 static void module_name(const struct mb_module *m, char *out, size_t size)
@@ -173,17 +176,33 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
     module_name(cm, cname, sizeof(cname));
     config_parse(cname, module_bytes(cm), cm->end - cm->start, &cfg, report, 0);
     printf("vmm: %s: %u VM(s), %u mistake(s)\n", cname, cfg.count, cfg.errors);
-    struct vm *vm = &the_vm;
-    bool running = false;
-    for (unsigned n = 0; n < cfg.count && !running; n++)
-        running = launch(vm, &cfg.vm[n]) == 0;
-    if (!running) {
+    /* The first VM of the file that starts runs; a reset restarts it from its configuration
+       (fresh PD, vCPUs and devices in the other slot of vms[], the same RAM). */
+    unsigned n = 0, slot = 0;
+    while (n < cfg.count && launch(&vms[slot], &cfg.vm[n]) != 0)
+        n++;
+    if (n == cfg.count) {
         printf("vmm: no VM is running\n");
         roottask_finish(&boot, 1);
     }
-    hc_sm_down(vm->stop_sm, 0, 0);
-    stats(vm);
-    printf("vmm[%s]: %s\n", vm->name,
-           vm->stop_reason == VM_STOP_POWEROFF ? "powered off" : vm->stop_reason == VM_STOP_RESET ? "reset" : "failed");
-    roottask_finish(&boot, vm->stop_reason == VM_STOP_POWEROFF ? 0 : 1);
+    for (unsigned restarts = 0;; restarts++) {
+        struct vm *vm = &vms[slot];
+        hc_sm_down(vm->stop_sm, 0, 0);
+        stats(vm);
+        bool dead = vm_wait_dead(vm, STOP_WAIT_MS);
+        if (vm->stop_reason != VM_STOP_RESET || !dead || restarts == RESTARTS_MAX) {
+            printf("vmm[%s]: %s\n", vm->name,
+                   vm->stop_reason == VM_STOP_POWEROFF ? "powered off"
+                   : !dead                             ? "failed: a vCPU did not stop"
+                   : vm->stop_reason == VM_STOP_RESET  ? "reset too often: given up"
+                                                       : "failed");
+            roottask_finish(&boot, vm->stop_reason == VM_STOP_POWEROFF ? 0 : 1);
+        }
+        printf("vmm[%s]: restarting after a reset\n", vm->name);
+        slot ^= 1;
+        if (launch(&vms[slot], &cfg.vm[n]) != 0) {
+            printf("vmm[%s]: restart failed\n", vm->name);
+            roottask_finish(&boot, 1);
+        }
+    }
 }

@@ -131,3 +131,29 @@ def test_bad_kernel_is_reported_and_next_vm_runs(session):
     s.expect(r"vmm\[garbage\]: kernel: [^\r\n]+", "the bad-kernel message")
     s.expect(r"guest: init running", "the good VM's init")
     s.expect(r"vmm\[good\]: powered off", "the good VM's power-off")
+
+
+@needs_payload
+def test_reboot_restarts_the_vm(session):
+    """`reboot` in the guest resets the VM (ACPI reset register); the VMM starts it again from
+    its configuration, and the second boot reaches the shell too."""
+    s = session(config_text([{"name": "linux", "cmdline": "console=ttyS0 panic=-1"}]))
+    s.expect(PROMPT, "the shell prompt")
+    s.send("reboot")
+    s.expect(r"vmm\[linux\]: stopped: reset", "the VMM to see the reset")
+    s.expect(r"vmm\[linux\]: restarting after a reset", "the restart")
+    s.expect(r"guest: init running", "the second boot's init")
+    s.expect(PROMPT, "the shell prompt after the restart")
+    s.send("poweroff")
+    s.expect(r"vmm\[linux\]: powered off", "the power-off after the restart")
+    s.expect(pexpect.EOF, "QEMU to exit", timeout=60)
+
+
+@needs_payload
+def test_missing_initrd_is_reported(session):
+    """A configuration naming an initrd module that is not loaded is refused with its name."""
+    vms = [{"name": "noinitrd", "initrd": "absent.cpio"},
+           {"name": "good", "cmdline": "console=ttyS0 panic=-1 guest.poweroff guest.tests=nproc"}]
+    s = session(config_text(vms), smp=1)
+    s.expect(r"vmm\[noinitrd\]: initrd module 'absent.cpio' is not loaded", "the missing-initrd message")
+    s.expect(r"vmm\[good\]: powered off", "the good VM's power-off")

@@ -179,6 +179,7 @@ static uint64_t on_exit(struct portal_ctx *ctx, uint64_t mtd_in)
     if (!ok)
         vm_stop(vm, VM_STOP_FAULT, "unhandled exit");
     if (vm->stopped) {
+        v->dead = true;
         vm_unlock(&vm->lock);
         return NOVA_MTD_POISON;
     }

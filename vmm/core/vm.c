@@ -122,3 +122,19 @@ int vm_start(struct vm *vm)
     }
     return vcpu_run(&vm->vcpu[0]);
 }
+
+bool vm_wait_dead(struct vm *vm, unsigned ms)
+{
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        struct vcpu *v = &vm->vcpu[i];
+        if (v->state == VCPU_WAIT_SIPI)
+            continue; /* never ran */
+        vm_lock(&vm->lock);
+        vdev_vcpu_kick(vm, i); /* a vCPU in the guest exits now and gets its POISON */
+        vm_unlock(&vm->lock);
+        WAIT_UNTIL(v->dead, ms);
+        if (!v->dead)
+            return false;
+    }
+    return true;
+}

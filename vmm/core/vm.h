@@ -48,6 +48,7 @@ struct vcpu {
     volatile bool in_guest;     /* between a reply and the next exit */
     volatile bool kick_sent;    /* a recall is on its way */
     bool init_pending;          /* INIT arrived while running: reset at the next exit */
+    volatile bool dead;         /* the VM stopped and this vCPU got its POISON reply */
     struct lapic lapic;
     uint64_t msr_misc_enable, msr_mtrr_def, msr_mtrr_var[16], msr_mtrr_fixed[11];
     uint64_t msr_cstar, msr_tsc_aux, msr_spec_ctrl, msr_de_cfg;
@@ -98,5 +99,7 @@ int vm_start(struct vm *vm);
 /* Guest time from the host TSC, and back (for sleeping until a guest deadline). */
 uint64_t vm_now_ns(const struct vm *vm);
 uint64_t vm_ns_to_tsc(const struct vm *vm, uint64_t ns);
+/* After vm_stop: wait (up to ms) until no vCPU of the VM can run guest code any more. */
+bool vm_wait_dead(struct vm *vm, unsigned ms);
 /* Stop the VM for good (its vCPUs die at their next exit); the reason is reported. */
 void vm_stop(struct vm *vm, int reason, const char *why);
