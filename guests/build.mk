@@ -8,6 +8,7 @@ GUEST_INITRAMFS   := $(GUEST_DIR)/initramfs.cpio.gz
 GUEST_KERNEL_META := linux-image-amd64
 GUEST_BUSYBOX     ?= /bin/busybox
 GUEST_TESTS       := $(wildcard guests/tests/*)
+GUEST_HOSTCALL    := $(GUEST_DIR)/hostcall
 
 .PHONY: guests need-busybox need-apt
 guests: $(GUEST_BZIMAGE) $(GUEST_INITRAMFS)
@@ -40,7 +41,14 @@ $(GUEST_BZIMAGE): guests/build.mk | need-apt
 	vmlinuz=$$(ls $(GUEST_DIR)/root-kernel/boot/vmlinuz-* | head -n 1) && \
 	echo "  CP      $@ ($${vmlinuz##*/})" && cp $$vmlinuz $@.tmp && mv $@.tmp $@
 
-$(GUEST_INITRAMFS): guests/init guests/mkinitramfs.sh guests/build.mk $(GUEST_TESTS) | need-busybox
+$(GUEST_INITRAMFS): guests/init guests/mkinitramfs.sh guests/build.mk $(GUEST_TESTS) $(GUEST_HOSTCALL) | need-busybox
 	@mkdir -p $(@D)
 	@echo "  CPIO    $@"
-	$(Q)guests/mkinitramfs.sh $@ $(GUEST_BUSYBOX) guests/init guests/tests
+	$(Q)guests/mkinitramfs.sh $@ $(GUEST_BUSYBOX) guests/init guests/tests $(GUEST_HOSTCALL)
+
+# The guest-side hostcall tool (docs/hostcall.md): a static x86-64 Linux program without libc.
+$(GUEST_HOSTCALL): guests/hostcall/hostcall.c guests/build.mk
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) -static -nostdlib -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -O2 \
+		-fno-stack-protector -fno-pie -no-pie $(WARN) -o $@ $<

@@ -1,14 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Build the guest initramfs (gzip'd newc cpio): busybox, its applet links, /init and /tests.
-# Usage: mkinitramfs.sh OUT.cpio.gz BUSYBOX INIT [TESTDIR]
+# Usage: mkinitramfs.sh OUT.cpio.gz BUSYBOX INIT [TESTDIR [PROGRAM...]]  (programs go to /bin)
 set -eu
 
 if [ $# -lt 3 ]; then
-    echo "usage: $0 OUT.cpio.gz BUSYBOX INIT [TESTDIR]" >&2
+    echo "usage: $0 OUT.cpio.gz BUSYBOX INIT [TESTDIR [PROGRAM...]]" >&2
     exit 2
 fi
 out=$1 busybox=$2 init=$3 tests=${4:-}
+shift $(($# < 4 ? $# : 4))
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/initramfs.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -26,6 +27,10 @@ if [ -n "$tests" ] && [ -d "$tests" ]; then
         [ -f "$f" ] && cp "$f" "$stage/tests/" && chmod 0755 "$stage/tests/${f##*/}"
     done
 fi
+for program in "$@"; do
+    cp "$program" "$stage/bin/${program##*/}"
+    chmod 0755 "$stage/bin/${program##*/}"
+done
 echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
 echo "root:x:0:" >"$stage/etc/group"
 echo "guest" >"$stage/etc/hostname"

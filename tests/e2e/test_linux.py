@@ -108,8 +108,10 @@ def test_linux_boots_to_interactive_shell(session, vcpus):
     s.expect(r"guest: init running", "the init marker")
     m = s.expect(r"guest: tests (\d+) passed, (\d+) failed", "the guest-side checks")
     assert m.group(2) == "0", "guest-side checks failed:\n" + "\n".join(
-        l for l in s.text().splitlines() if l.startswith(("guest: test", "nproc", "interrupts", "clock", "dmesg")))
-    assert int(m.group(1)) >= 4
+        l for l in s.text().splitlines()
+        if l.startswith(("guest: test", "nproc", "interrupts", "clock", "dmesg", "hostcall")))
+    assert int(m.group(1)) >= 5
+    assert re.search(r"guest: hostcall marker from vCPU \d", s.text()), "the hostcall console write did not appear"
     s.expect(PROMPT, "the shell prompt")
     s.send("echo typed-$((6 * 7))")
     s.expect(r"typed-42", "the output of a typed command")
