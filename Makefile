@@ -47,7 +47,7 @@ test-quick: all unit | need-qemu need-pytest
 	$(PYTHON) -m pytest -q -m quick tests
 
 # Micro-benchmarks under QEMU: a table of TSC cycles per operation, and build/bench.json.
-bench: all | need-qemu
+bench: all guests | need-qemu
 	$(PYTHON) tests/bench/run.py
 
 clean:
