@@ -51,6 +51,7 @@ static int devices_init(struct vm *vm)
     mc146818_init(&vm->rtc, vm);
     i8042_init(&vm->kbc, vm);
     port80_init(&vm->port80, vm);
+    debugcon_init(&vm->debugcon, vm);
     ioapic_init(&vm->ioapic, vm, IOAPIC_BASE, 0);
     hpet_init(&vm->hpet, vm, LAYOUT_HPET_BASE);
     acpi_pm_init(&vm->pm, vm);

@@ -10,6 +10,7 @@
 #include "core/bus.h"
 #include "core/lock.h"
 #include "dev/acpi_pm.h"
+#include "dev/debugcon.h"
 #include "dev/hpet.h"
 #include "dev/i8042.h"
 #include "dev/i8254.h"
@@ -79,6 +80,7 @@ struct vm {
     struct mc146818 rtc;
     struct i8042 kbc;
     struct port80 port80;
+    struct debugcon debugcon;
     struct ioapic ioapic;
     struct hpet hpet;
     struct acpi_pm pm;
