@@ -19,6 +19,9 @@ enum vmcs_field {
     VMCS_IO_BITMAP_A = 0x2000,
     VMCS_IO_BITMAP_B = 0x2002,
     VMCS_MSR_BITMAP = 0x2004,
+    VMCS_EXIT_MSR_STORE = 0x2006,
+    VMCS_EXIT_MSR_LOAD = 0x2008,
+    VMCS_ENTRY_MSR_LOAD = 0x200a,
     VMCS_TSC_OFFSET = 0x2010,
     VMCS_EPT_POINTER = 0x201a,
     VMCS_GUEST_PHYS_ADDR = 0x2400,
@@ -33,7 +36,10 @@ enum vmcs_field {
     VMCS_PF_MASK = 0x4006,
     VMCS_PF_MATCH = 0x4008,
     VMCS_EXIT_CTLS = 0x400c,
+    VMCS_EXIT_MSR_STORE_N = 0x400e,
+    VMCS_EXIT_MSR_LOAD_N = 0x4010,
     VMCS_ENTRY_CTLS = 0x4012,
+    VMCS_ENTRY_MSR_LOAD_N = 0x4014,
     VMCS_ENTRY_INTR_INFO = 0x4016,
     VMCS_ENTRY_EXC_ERROR = 0x4018,
     VMCS_ENTRY_INST_LEN = 0x401a,
@@ -103,9 +109,12 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 #define PROC2_VPID          (1u << 5)
 #define PROC2_UNRESTRICTED  (1u << 7)
 #define EXIT_HOST_64        (1u << 9)
+#define EXIT_SAVE_PAT       (1u << 18)
+#define EXIT_LOAD_PAT       (1u << 19)
 #define EXIT_SAVE_EFER      (1u << 20)
 #define EXIT_LOAD_EFER      (1u << 21)
 #define ENTRY_IA32E         (1u << 9)
+#define ENTRY_LOAD_PAT      (1u << 14)
 #define ENTRY_LOAD_EFER     (1u << 15)
 
 #define VMX_EXIT_EXC_NMI    0
@@ -129,6 +138,21 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 #define MSR_VMX_TRUE_EXIT   0x48f
 #define MSR_VMX_TRUE_ENTRY  0x490
 #define VMX_BASIC_TRUE_CTLS (1ull << 55)
+
+/* The MSRs the VMCS does not switch (SDM 24.7.2 and 24.8.2 lists): loaded on entry from the
+   vCPU's area, stored back to it on exit; the host's are loaded on exit from a shared area. */
+struct vmx_msr_entry {
+    uint32_t index, reserved;
+    uint64_t value;
+};
+_Static_assert(sizeof(struct vmx_msr_entry) == 16, "VMX MSR-area entry");
+enum vmx_msr_slot { VMX_MSR_STAR, VMX_MSR_LSTAR, VMX_MSR_FMASK, VMX_MSR_KERNEL_GS, VMX_MSR_SLOTS };
+
+/* XCR0 values XSETBV accepts (x87 on, AVX only with SSE) within the components in allowed. */
+static inline bool vmx_xcr0_valid(uint64_t xcr0, uint64_t allowed)
+{
+    return (xcr0 & 1) && !((xcr0 & 4) && !(xcr0 & 2)) && !(xcr0 & ~allowed);
+}
 
 /* A control word as the CPU allows it: bits the capability MSR requires (low half) are forced on,
    bits it does not allow (high half) are dropped. Pure, so the host tests can check it. */
@@ -158,6 +182,8 @@ uint32_t vmx_proc_ctls(uint32_t want);
 struct ec;
 void vmx_vcpu_activate(struct ec *ec);
 uint32_t vmx_proc2_ctls(uint32_t want);
+/* The state components the kernel saves with the FPU state: a guest's XCR0 stays within them. */
+uint64_t vmx_xcr0_allowed(void);
 
 #ifdef VMCS_HOST_TEST /* host unit tests supply a VMCS in memory */
 uint64_t vmread(uint64_t field);

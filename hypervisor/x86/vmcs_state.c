@@ -96,6 +96,17 @@ void vmcs_state_save(struct ec *ec, uint32_t mtd, struct nova_utcb_arch *u)
         u->pat = vmread(VMCS_GUEST_PAT);
     if (mtd & NOVA_MTD_EFER)
         u->efer = vmread(VMCS_GUEST_EFER);
+    if (mtd & NOVA_MTD_SYSCALL) {
+        u->star = ec->vcpu.msrs[VMX_MSR_STAR].value;
+        u->lstar = ec->vcpu.msrs[VMX_MSR_LSTAR].value;
+        u->fmask = ec->vcpu.msrs[VMX_MSR_FMASK].value;
+    }
+    if (mtd & NOVA_MTD_KERNEL_GS)
+        u->kernel_gs_base = ec->vcpu.msrs[VMX_MSR_KERNEL_GS].value;
+    if (mtd & NOVA_MTD_XSAVE) {
+        u->xcr0 = ec->vcpu.xcr0;
+        u->xss = 0; /* no XSAVES for guests */
+    }
 }
 
 void vmcs_state_load(struct ec *ec, uint32_t mtd, const struct nova_utcb_arch *u)
@@ -185,6 +196,16 @@ void vmcs_state_load(struct ec *ec, uint32_t mtd, const struct nova_utcb_arch *u
         uint32_t entry = (uint32_t)vmread(VMCS_ENTRY_CTLS);
         vmwrite(VMCS_ENTRY_CTLS, (efer & EFER_LMA) ? entry | ENTRY_IA32E : entry & ~ENTRY_IA32E);
     }
+    if (mtd & NOVA_MTD_SYSCALL) {
+        ec->vcpu.msrs[VMX_MSR_STAR].value = u->star;
+        ec->vcpu.msrs[VMX_MSR_LSTAR].value = u->lstar; /* non-canonical: the entry fails (event 0x22) */
+        ec->vcpu.msrs[VMX_MSR_FMASK].value = u->fmask;
+    }
+    if (mtd & NOVA_MTD_KERNEL_GS)
+        ec->vcpu.msrs[VMX_MSR_KERNEL_GS].value = u->kernel_gs_base;
+    /* An XCR0 that XSETBV would refuse, or with components the kernel does not save, is ignored. */
+    if ((mtd & NOVA_MTD_XSAVE) && vmx_xcr0_valid(u->xcr0, vmx_xcr0_allowed()))
+        ec->vcpu.xcr0 = u->xcr0;
     if (mtd & NOVA_MTD_TLB)
         ec->vcpu.flush = true;
 }

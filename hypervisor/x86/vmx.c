@@ -24,6 +24,9 @@
 #define FEATURE_LOCKED      (1ull << 0)
 #define FEATURE_VMXON       (1ull << 2)
 #define CR4_VMXE            (1ull << 13)
+#define CR4_OSXSAVE         (1ull << 18)
+#define XCR0_RESET          1ull            /* x87 only: the INIT value */
+#define MSR_PAT             0x277
 #define EPTP_WB_4LEVEL      (6u | 3u << 3)
 #define GDT_TSS_BUSY        (2ull << 40)    /* type 0xb (busy) vs 0x9 (available) */
 
@@ -35,6 +38,10 @@
 static bool available;
 static uint64_t cap_pin, cap_proc, cap_proc2, cap_exit, cap_entry, cr0_fixed0, cr4_fixed0;
 static void *current_vmcs[MAX_CPUS];
+static uint64_t host_xcr0;
+static const uint32_t switched_msrs[VMX_MSR_SLOTS] = {MSR_STAR, MSR_LSTAR, MSR_FMASK, MSR_KERNEL_GS_BASE};
+/* The host's values of those MSRs: the same on every CPU (x86/gdt.c; user GS base is always 0). */
+static struct vmx_msr_entry host_msrs[VMX_MSR_SLOTS] __attribute__((aligned(16)));
 
 int vmx_enter(struct cpu_regs *regs, int launched);
 extern char vmx_exit_stub[];
@@ -65,6 +72,23 @@ static void vmx_flush_guest(struct vcpu *vc)
 static void vmclear(uint64_t pa)
 {
     __asm__ volatile("vmclear %0" ::"m"(pa) : "cc", "memory");
+}
+
+static inline void xsetbv0(uint64_t v)
+{
+    __asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static inline uint64_t xgetbv0(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (uint64_t)hi << 32 | lo;
+}
+
+uint64_t vmx_xcr0_allowed(void)
+{
+    return host_xcr0;
 }
 
 bool vmx_init_cpu(void)
@@ -99,8 +123,13 @@ bool vmx_init_cpu(void)
     region[0] = (uint32_t)basic & 0x7fffffff;
     if (vmxon(virt_to_phys(region)) < 0)
         return false;
-    if (this_cpu()->id == 0)
+    if (this_cpu()->id == 0) {
+        /* x86/fpu.c has picked XCR0 by now; without XSAVE guests cannot have one either. */
+        host_xcr0 = (get_cr4() & CR4_OSXSAVE) ? xgetbv0() : 0;
+        for (unsigned i = 0; i < VMX_MSR_SLOTS; i++)
+            host_msrs[i] = (struct vmx_msr_entry){switched_msrs[i], 0, rdmsr(switched_msrs[i])};
         available = true;
+    }
     return available;
 }
 
@@ -109,14 +138,20 @@ int vmx_vcpu_create(struct ec *ec, bool tsc_offset)
     struct pd *pd = ec->pd;
     struct vcpu *vc = &ec->vcpu;
     uint32_t *vmcs = quota_page_alloc(&pd->quota, 0);
-    if (space_gst_init(pd) < 0 || !vmcs) {
+    struct vmx_msr_entry *msrs = quota_page_alloc(&pd->quota, 0);
+    if (space_gst_init(pd) < 0 || !vmcs || !msrs) {
         quota_page_free(&pd->quota, vmcs, 0);
+        quota_page_free(&pd->quota, msrs, 0);
         return -1;
     }
+    for (unsigned i = 0; i < VMX_MSR_SLOTS; i++)
+        msrs[i] = (struct vmx_msr_entry){switched_msrs[i], 0, 0};
     vmcs[0] = (uint32_t)rdmsr(MSR_VMX_BASIC) & 0x7fffffff;
     vmclear(virt_to_phys(vmcs));
     static unsigned next_vpid = 1;
     vc->vmcs = vmcs;
+    vc->msrs = msrs;
+    vc->xcr0 = host_xcr0 ? XCR0_RESET : 0; /* equal to the host's (no switching) without XSAVE */
     vc->asid = __atomic_fetch_add(&next_vpid, 1, __ATOMIC_RELAXED) % 0xffff + 1;
     vc->tsc_offset = tsc_offset;
     vc->flush = true;
@@ -130,6 +165,7 @@ void vmx_vcpu_destroy(struct ec *ec)
         if (current_vmcs[c] == ec->vcpu.vmcs)
             current_vmcs[c] = NULL; /* it is not active anywhere any more once its EC is gone */
     quota_page_free(&ec->pd->quota, ec->vcpu.vmcs, 0);
+    quota_page_free(&ec->pd->quota, ec->vcpu.msrs, 0);
 }
 
 static void write_seg(enum vmcs_seg s, uint16_t sel, uint32_t ar, uint32_t limit, uint64_t base)
@@ -147,8 +183,15 @@ static void vmcs_setup(struct ec *ec, struct percpu *c)
     vmwrite(VMCS_PIN_CTLS, vmx_adjust(FORCED_PIN, cap_pin));
     vmwrite(VMCS_PROC_CTLS, vmx_adjust(FORCED_PROC | (ec->vcpu.tsc_offset ? PROC_TSC_OFFSET : 0), cap_proc));
     vmwrite(VMCS_PROC_CTLS2, vmx_adjust(FORCED_PROC2, cap_proc2));
-    vmwrite(VMCS_EXIT_CTLS, vmx_adjust(EXIT_HOST_64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER, cap_exit));
-    vmwrite(VMCS_ENTRY_CTLS, vmx_adjust(ENTRY_LOAD_EFER, cap_entry));
+    vmwrite(VMCS_EXIT_CTLS, vmx_adjust(EXIT_HOST_64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |
+                                       EXIT_LOAD_PAT, cap_exit));
+    vmwrite(VMCS_ENTRY_CTLS, vmx_adjust(ENTRY_LOAD_EFER | ENTRY_LOAD_PAT, cap_entry));
+    vmwrite(VMCS_ENTRY_MSR_LOAD, virt_to_phys(ec->vcpu.msrs));
+    vmwrite(VMCS_EXIT_MSR_STORE, virt_to_phys(ec->vcpu.msrs));
+    vmwrite(VMCS_EXIT_MSR_LOAD, virt_to_phys(host_msrs));
+    vmwrite(VMCS_ENTRY_MSR_LOAD_N, VMX_MSR_SLOTS);
+    vmwrite(VMCS_EXIT_MSR_STORE_N, VMX_MSR_SLOTS);
+    vmwrite(VMCS_EXIT_MSR_LOAD_N, VMX_MSR_SLOTS);
     vmwrite(VMCS_EXC_BITMAP, 0);
     vmwrite(VMCS_IO_BITMAP_A, virt_to_phys(pd->gst.iopm));
     vmwrite(VMCS_IO_BITMAP_B, virt_to_phys(pd->gst.iopm) + PAGE_SIZE);
@@ -175,6 +218,7 @@ static void vmcs_setup(struct ec *ec, struct percpu *c)
     vmwrite(VMCS_HOST_IDTR_BASE, idt_base());
     vmwrite(VMCS_HOST_SYSENTER_CS, 0);
     vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
+    vmwrite(VMCS_HOST_PAT, rdmsr(MSR_PAT));
     vmwrite(VMCS_HOST_RIP, (uint64_t)vmx_exit_stub);
 
     /* INIT state: real mode at f000:fff0 (unrestricted guest). */
@@ -295,8 +339,12 @@ void vmx_vcpu_run(struct ec *ec)
             vmx_flush_guest(vc);
         vc->tlb_gen = gen;
         vc->flush = false;
-        set_cr2(vc->cr2); /* VMX does not switch CR2 */
+        set_cr2(vc->cr2); /* VMX does not switch CR2, nor XCR0 (XSETBV exits: the VMM sets vc->xcr0) */
+        if (vc->xcr0 != host_xcr0)
+            xsetbv0(vc->xcr0);
         int failed = vmx_enter(&ec->regs, vc->launched);
+        if (vc->xcr0 != host_xcr0)
+            xsetbv0(host_xcr0); /* before anything saves FPU state with the host's components */
         vc->cr2 = get_cr2();
         reload_tr(c);
         if (failed)

@@ -32,6 +32,7 @@ void vmx_set_cr4(uint64_t cr4)
 uint64_t vmx_cr_visible(uint64_t guest, uint64_t mask, uint64_t shadow) { return (guest & ~mask) | (shadow & mask); }
 uint32_t vmx_proc_ctls(uint32_t want) { return want | PROC_HLT; }
 uint32_t vmx_proc2_ctls(uint32_t want) { return want | PROC2_EPT; }
+uint64_t vmx_xcr0_allowed(void) { return 0x7; } /* x87, SSE, AVX */
 void vmcs_state_save(struct ec *ec, uint32_t mtd, struct nova_utcb_arch *u);
 void vmcs_state_load(struct ec *ec, uint32_t mtd, const struct nova_utcb_arch *u);
 
@@ -68,6 +69,9 @@ static void test_state(void)
 {
     static struct ec ec;
     static struct nova_utcb_arch in, out;
+    static struct vmx_msr_entry msrs[VMX_MSR_SLOTS];
+    ec.vcpu.msrs = msrs;
+    ec.vcpu.xcr0 = 1;
     memset(fields, 0, sizeof(fields));
     memset(&in, 0, sizeof(in));
     in.rax = 1, in.rcx = 2, in.rdx = 3, in.rbx = 4, in.rsp = 5, in.rbp = 6, in.rsi = 7, in.rdi = 8;
@@ -115,6 +119,33 @@ static void test_state(void)
     in.inst_len = 2;
     vmcs_state_load(&ec, NOVA_MTD_INJ, &in);
     CHECK_EQ("soft interrupt instruction length", vmread(VMCS_ENTRY_INST_LEN), 2ull);
+
+    /* SYSCALL MSRs and KERNEL_GS_BASE live in the vCPU's MSR area; XCR0 only takes valid values. */
+    memset(&in, 0, sizeof(in));
+    in.star = 0x0023001000000000ull, in.lstar = 0xffffffff81000000ull, in.fmask = 0x47700;
+    in.kernel_gs_base = 0xffff888000001000ull;
+    in.xcr0 = 0x7;
+    uint32_t msr_mtd = NOVA_MTD_SYSCALL | NOVA_MTD_KERNEL_GS | NOVA_MTD_XSAVE;
+    vmcs_state_load(&ec, msr_mtd, &in);
+    CHECK_EQ("lstar in the msr area", msrs[VMX_MSR_LSTAR].value, 0xffffffff81000000ull);
+    CHECK_EQ("kernel gs base in the msr area", msrs[VMX_MSR_KERNEL_GS].value, 0xffff888000001000ull);
+    msrs[VMX_MSR_KERNEL_GS].value = 0x2000; /* as the CPU stores it at an exit after SWAPGS */
+    vmcs_state_save(&ec, msr_mtd, &out);
+    CHECK_EQ("star read back", out.star, 0x0023001000000000ull);
+    CHECK_EQ("fmask read back", out.fmask, 0x47700ull);
+    CHECK_EQ("kernel gs base from the stored area", out.kernel_gs_base, 0x2000ull);
+    CHECK_EQ("xcr0 taken", out.xcr0, 0x7ull);
+    uint64_t bad[] = {0x0, 0x5, 0x3 | 0x20, 0x2};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        in.xcr0 = bad[i];
+        vmcs_state_load(&ec, NOVA_MTD_XSAVE, &in);
+        vmcs_state_save(&ec, NOVA_MTD_XSAVE, &out);
+        CHECK_EQ("invalid xcr0 ignored", out.xcr0, 0x7ull);
+    }
+    in.xcr0 = 0x3;
+    vmcs_state_load(&ec, NOVA_MTD_XSAVE, &in);
+    vmcs_state_save(&ec, NOVA_MTD_XSAVE, &out);
+    CHECK_EQ("xcr0 back to x87+sse", out.xcr0, 0x3ull);
 }
 
 int main(void)

@@ -50,6 +50,10 @@ unsigned exit_decode(unsigned ev, struct nova_utcb_arch *a)
         return EV_HLT;
     case NOVA_EV_VMX_VMCALL:
         return EV_VMMCALL;
+    case NOVA_EV_VMX_XSETBV:
+        return EV_XSETBV;
+    case NOVA_EV_VMX_INVD:
+        return EV_INVD;
     case NOVA_EV_VMX_TRIPLE_FAULT:
         return EV_SHUTDOWN;
     case NOVA_EV_VMX_INTR_WINDOW:

@@ -143,6 +143,8 @@ static uint64_t dispatch(struct vcpu *v, unsigned ev, struct nova_utcb_arch *a, 
         return exit_npf(v, a, ok);
     case EV_VMMCALL:
         return exit_vmmcall(v, a, ok);
+    case EV_XSETBV: return exit_xsetbv(v, a, ok);
+    case EV_INVD: return exit_invd(v, a, ok);
     case EV_HLT:
         vcpu_skip(a, 1);
         halt(v);

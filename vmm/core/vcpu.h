@@ -10,11 +10,13 @@
 /* Normalised event numbers: the SVM binding's (docs/abi-svm.md); VMX exits are translated. */
 #define EV_VINTR    0x64
 #define EV_CPUID    0x72
+#define EV_INVD     0x76
 #define EV_HLT      0x78
 #define EV_IOIO     0x7b
 #define EV_MSR      0x7c
 #define EV_SHUTDOWN 0x7f
 #define EV_VMMCALL  0x81
+#define EV_XSETBV   0x8d
 #define EV_NPF      0xfc
 #define EV_INVALID  0xfd
 #define EV_STARTUP  0x100
@@ -45,6 +47,8 @@ uint64_t exit_cpuid(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);
 uint64_t exit_msr(struct vcpu *v, struct nova_utcb_arch *a, bool write, bool *ok);
 uint64_t exit_npf(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);
 uint64_t exit_vmmcall(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);
+uint64_t exit_xsetbv(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);  /* core/exit_vmx.c */
+uint64_t exit_invd(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);
 
 /* Queue a hardware exception for the guest (with an error code if has_error). */
 void vcpu_inject_exception(struct nova_utcb_arch *a, unsigned vector, bool has_error, uint32_t error);
