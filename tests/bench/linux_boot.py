@@ -155,16 +155,16 @@ def check_guest(lines, log_name):
     return marker
 
 
-def measure_direct(vcpus):
-    name = f"direct-vcpus{vcpus}.log"
+def measure_direct(vcpus, run_no):
+    name = f"direct-vcpus{vcpus}-run{run_no}.log"
     lines, cpu_s = boot(direct_command(vcpus), name)
     return {"boot_s": check_guest(lines, name), "cpu_s": cpu_s}
 
 
-def measure_vmm(vcpus):
+def measure_vmm(vcpus, run_no):
     """A guest reset before the marker (the VMM restarts the VM) stays in the boot time and is
     counted; the exits and the VM's time are those of the boot that reached the marker."""
-    name = f"vmm-vcpus{vcpus}.log"
+    name = f"vmm-vcpus{vcpus}-run{run_no}.log"
     lines, cpu_s = boot(vmm_command(vcpus), name)
     marker = check_guest(lines, name)
     at = next(i for i, (_, line) in enumerate(lines) if MARKER in line)
@@ -267,8 +267,8 @@ def run():
             start = time.monotonic()
             # Interleaved, so that a change of the machine's load hits both sides alike.
             for n in VCPU_COUNTS:
-                direct[n].append(measure_direct(n))
-                ours[n].append(measure_vmm(n))
+                direct[n].append(measure_direct(n, round_no + 1))
+                ours[n].append(measure_vmm(n, round_no + 1))
             round_no += 1
             if round_no == 1 and time.monotonic() - start <= QUICK_ROUND_S:
                 rounds = 3
