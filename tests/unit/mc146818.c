@@ -183,8 +183,11 @@ static void test_rollovers(void)
     CHECK_EQ("century rollover 2099 -> 2100", date(), 0x21000101);
     set_time(0x19, 0x70, 0x01, 0x01, 0x05, 0x00, 0x00, 0x00);
     CHECK_EQ("the epoch", date(), 0x19700101);
-    fake_advance(S / 2 - 1 + 2147483647ull * S);
-    CHECK_EQ("2^31-1 s later: 2038-01-19", date(), 0x20380119);
+    /* 2^31 - 1 s after the epoch, reached by setting the clock a day before (advancing 68 years
+       second by second would fire the update timer 2^31 times). */
+    set_time(0x20, 0x38, 0x01, 0x18, 0x02, 0x03, 0x14, 0x07);
+    fake_advance(S / 2 - 1 + 86400 * S);
+    CHECK_EQ("2^31-1 s after the epoch: 2038-01-19", date(), 0x20380119);
     CHECK_EQ("03:14:07 Tuesday", clock_time(), 0x03031407);
     fake_advance(S);
     CHECK_EQ("past 2038: 03:14:08", clock_time(), 0x03031408);

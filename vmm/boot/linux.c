@@ -59,20 +59,43 @@ static unsigned e820(const struct vm *vm, struct bz_e820_entry *e)
     return 4;
 }
 
-/* Tell the kernel its TSC frequency (tsc_early_khz=, Linux 5.8 and later) unless the command
-   line does. Without kvmclock Linux calibrates the TSC against the PIT, HPET or PM timer, and
-   each of those reads is a VM exit of 50-100 us here: more than the 25 us its calibration
-   tolerates per reference read (SMI_TRESHOLD), so every method fails and the TSC is marked
-   unstable. Returns the bytes appended. */
-static size_t tsc_hint(const struct vm *vm, char *cmdline, size_t len, size_t size)
+/* Whether the command line already has a word starting with key. */
+static bool has_option(const char *cmdline, const char *key)
 {
-    static const char key[] = "tsc_early_khz=";
-    size_t wlen;
+    size_t wlen, klen = strlen(key);
     for (const char *w, *p = cmdline; (w = word_next(&p, &wlen));)
-        if (wlen >= sizeof(key) - 1 && memcmp(w, key, sizeof(key) - 1) == 0)
-            return 0;
-    int n = snprintf(cmdline + len, size - len, "%stsc_early_khz=%lu", len ? " " : "", vm->tsc_hz / 1000);
+        if (wlen >= klen && memcmp(w, key, klen) == 0)
+            return true;
+    return false;
+}
+
+static size_t append(char *cmdline, size_t len, size_t size, const char *word)
+{
+    int n = snprintf(cmdline + len, size - len, "%s%s", len ? " " : "", word);
     return n > 0 && (size_t)n < size - len ? (size_t)n : 0;
+}
+
+/* What a Linux guest needs to be told on this VMM, as it is on KVM (appended unless the
+   configuration's command line says otherwise):
+   - tsc_early_khz= (Linux 5.8 and later): without kvmclock Linux calibrates the TSC against the
+     PIT, HPET or PM timer, and each of those reads is a VM exit of 50-100 us here: more than the
+     25 us its calibration tolerates per reference read (SMI_TRESHOLD), so every method fails and
+     the TSC is marked unstable.
+   - no_timer_check: Linux checks the timer interrupt by counting ticks within 80 ms of TSC time
+     and panics ("IO-APIC + timer doesn't work") if fewer than 5 arrive; on a loaded host the
+     emulator may not run the guest for that long. Linux sets it itself on KVM for that reason.
+   Returns the bytes appended. */
+static size_t guest_hints(const struct vm *vm, char *cmdline, size_t len, size_t size)
+{
+    size_t added = 0;
+    if (!has_option(cmdline, "tsc_early_khz=")) {
+        char word[32];
+        snprintf(word, sizeof(word), "tsc_early_khz=%lu", vm->tsc_hz / 1000);
+        added += append(cmdline, len + added, size, word);
+    }
+    if (!has_option(cmdline, "no_timer_check"))
+        added += append(cmdline, len + added, size, "no_timer_check");
+    return added;
 }
 
 /* The hostcall boot-info page (docs/hostcall.md). */
@@ -117,7 +140,7 @@ int linux_load(struct vm *vm, const void *kernel, size_t kernel_size, const void
         return -1;
     }
     memcpy(vm->ram + LINUX_CMDLINE, cmdline, boot.cmdline_len + 1);
-    boot.cmdline_len += tsc_hint(vm, (char *)vm->ram + LINUX_CMDLINE, boot.cmdline_len, LINUX_EBDA - LINUX_CMDLINE);
+    boot.cmdline_len += guest_hints(vm, (char *)vm->ram + LINUX_CMDLINE, boot.cmdline_len, LINUX_EBDA - LINUX_CMDLINE);
     if (initrd_size) {
         /* As high as the kernel allows, page-aligned, above the kernel's boot-time footprint. */
         uint64_t top = vm->ram_size < (uint64_t)info.initrd_addr_max + 1 ? vm->ram_size : info.initrd_addr_max + 1ull;

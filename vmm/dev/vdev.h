@@ -47,8 +47,9 @@ void vdev_vcpu_kick(struct vm *vm, unsigned vcpu);
 /* The guest ended a level-triggered interrupt with this vector at a local APIC (IOAPIC remote IRR). */
 void vdev_eoi(struct vm *vm, unsigned vector);
 
-/* Guest time in nanoseconds since the VM was created; monotonic. The guest TSC counts at
-   vdev_tsc_hz() from the same start, so guest_tsc = now_ns * tsc_hz / 1e9 (up to rounding). */
+/* Guest time in nanoseconds; monotonic, from an arbitrary start (the VMM uses the host TSC's
+   zero). The guest TSC counts at vdev_tsc_hz() from the same start, so
+   guest_tsc = now_ns * tsc_hz / 1e9 (up to rounding). */
 uint64_t vdev_now_ns(struct vm *vm);
 uint64_t vdev_tsc_hz(struct vm *vm);
 /* Wall-clock time of the host, in seconds since 1970-01-01 00:00:00 UTC. */
