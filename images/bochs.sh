@@ -6,11 +6,11 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 ISO SERIAL_OUT|tcp:HOST:PORT [SECONDS] [MEGS]" >&2
+    echo "usage: $0 ISO SERIAL_OUT|tcp:HOST:PORT [SECONDS] [MEGS] [CPUS]" >&2
     exit 2
 }
 [ $# -ge 2 ] || usage
-iso=$(realpath "$1") serial=$2 seconds=${3:-120} megs=${4:-512}
+iso=$(realpath "$1") serial=$2 seconds=${3:-120} megs=${4:-512} cpus=${5:-1}
 [ -f "$iso" ] || { echo "bochs.sh: $iso is missing; run 'make image' first" >&2; exit 1; }
 command -v bochs >/dev/null 2>&1 || { echo "bochs.sh: bochs is missing; run 'make deps'" >&2; exit 1; }
 [ -f /usr/share/bochs/BIOS-bochs-latest ] || { echo "bochs.sh: bochsbios is missing; run 'make deps'" >&2; exit 1; }
@@ -33,7 +33,7 @@ trap cleanup EXIT
 trap 'exit 1' TERM INT HUP
 cat >"$dir/bochsrc" <<CONF
 megs: $megs
-cpu: model=corei7_haswell_4770, count=1, ips=60000000
+cpu: model=corei7_haswell_4770, count=$cpus, ips=60000000
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 ata0-master: type=cdrom, path=$iso, status=inserted

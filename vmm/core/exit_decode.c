@@ -27,6 +27,19 @@ static uint64_t io_qual(uint64_t q)
     return (q & 0xffff0000) | (q >> 3 & 1) | (q >> 4 & 1) << 2 | (q >> 5 & 1) << 3 | size << 4;
 }
 
+/* VMX control-register access (CR 3:0, access type 5:4, GPR 11:8): MOV to/from CRn as SVM's CR
+   write/read events with a decode-assist qualification (valid bit 63, GPR in 3:0). CLTS and LMSW
+   (types 2 and 3) only touch bits the kernel does not pin: they never exit and stay untranslated. */
+static unsigned cr_access(struct nova_utcb_arch *a)
+{
+    uint64_t q = a->qual[0];
+    unsigned cr = q & 0xf, type = q >> 4 & 3;
+    if (type > 1)
+        return 0x200 + NOVA_EV_VMX_CR_ACCESS;
+    a->qual[0] = 1ull << 63 | (q >> 8 & 0xf);
+    return type == 0 ? NOVA_EV_SVM_CR_WRITE(cr) : NOVA_EV_SVM_CR_READ(cr);
+}
+
 unsigned exit_decode(unsigned ev, struct nova_utcb_arch *a)
 {
     if (!vmx || ev >= 0x100)
@@ -50,6 +63,8 @@ unsigned exit_decode(unsigned ev, struct nova_utcb_arch *a)
         return EV_HLT;
     case NOVA_EV_VMX_VMCALL:
         return EV_VMMCALL;
+    case NOVA_EV_VMX_CR_ACCESS:
+        return cr_access(a);
     case NOVA_EV_VMX_XSETBV:
         return EV_XSETBV;
     case NOVA_EV_VMX_INVD:

@@ -145,6 +145,7 @@ static uint64_t dispatch(struct vcpu *v, unsigned ev, struct nova_utcb_arch *a, 
         return exit_vmmcall(v, a, ok);
     case EV_XSETBV: return exit_xsetbv(v, a, ok);
     case EV_INVD: return exit_invd(v, a, ok);
+    case NOVA_EV_SVM_CR_READ(0) ... NOVA_EV_SVM_CR_WRITE(15): return exit_cr(v, ev, a, ok);
     case EV_HLT:
         vcpu_skip(a, 1);
         halt(v);

@@ -49,6 +49,7 @@ uint64_t exit_npf(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);
 uint64_t exit_vmmcall(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);
 uint64_t exit_xsetbv(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);  /* core/exit_vmx.c */
 uint64_t exit_invd(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);
+uint64_t exit_cr(struct vcpu *v, unsigned ev, struct nova_utcb_arch *a, bool *ok);
 
 /* Queue a hardware exception for the guest (with an error code if has_error). */
 void vcpu_inject_exception(struct nova_utcb_arch *a, unsigned vector, bool has_error, uint32_t error);
