@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* hostcall: a guest-side tool for the VMM's hostcall interface (docs/hostcall.md), for the
    initramfs. Static, without libc: raw Linux system calls and VMMCALL (AMD) or VMCALL (Intel).
-   Usage: hostcall smoke | write TEXT | info | stats [EVENT] | vcpu */
+   Usage: hostcall smoke | write TEXT | info | stats [EVENT] | vcpu | outs TEXT
+   (outs is not a hostcall: it sends TEXT and a newline to the debug console port 0xe9 with one
+   REP OUTSB, which exercises the VMM's string I/O emulation.) */
 
 #include <stdint.h>
 
 #define SYS_WRITE 1
 #define SYS_EXIT  60
+#define SYS_IOPERM 173
+#define DEBUGCON  0xe9
 
 static long sys3(long nr, long a, long b, long c)
 {
@@ -96,10 +100,24 @@ static int run(int argc, char **argv)
         out(hex);
     } else if (argc >= 2 && same(argv[1], "stats")) {
         out_num(hostcall(3, argc >= 3 ? parse(argv[2]) : ~0ull, 0, 0));
+    } else if (argc >= 3 && same(argv[1], "outs")) {
+        char buf[256];
+        unsigned long n = slen(argv[2]) < sizeof(buf) - 2 ? slen(argv[2]) : sizeof(buf) - 2;
+        for (unsigned long i = 0; i < n; i++)
+            buf[i] = argv[2][i];
+        buf[n++] = '\r';
+        buf[n++] = '\n';
+        if (sys3(SYS_IOPERM, DEBUGCON, 1, 1) != 0) {
+            out("ioperm failed\n");
+            return 1;
+        }
+        const char *p = buf;
+        __asm__ volatile("rep outsb" : "+S"(p), "+c"(n) : "d"(DEBUGCON) : "memory");
+        out_num(n);
     } else if (argc >= 2 && same(argv[1], "vcpu")) {
         out_num(hostcall(4, 0, 0, 0));
     } else {
-        out("usage: hostcall smoke | write TEXT | info | stats [EVENT] | vcpu");
+        out("usage: hostcall smoke | write TEXT | info | stats [EVENT] | vcpu | outs TEXT");
         out("\n");
         return 2;
     }

@@ -112,6 +112,7 @@ def test_linux_boots_to_interactive_shell(session, vcpus):
         if l.startswith(("guest: test", "nproc", "interrupts", "clock", "dmesg", "hostcall")))
     assert int(m.group(1)) >= 5
     assert re.search(r"guest: hostcall marker from vCPU \d", s.text()), "the hostcall console write did not appear"
+    assert "guest: rep outsb marker" in s.text(), "REP OUTSB to the debug console did not appear"
     s.expect(PROMPT, "the shell prompt")
     s.send("echo typed-$((6 * 7))")
     s.expect(r"typed-42", "the output of a typed command")
