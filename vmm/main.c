@@ -2,6 +2,7 @@
 /* The VMM: booted as the root task for now, it reads a VM configuration module, builds the VM it
    describes from the kernel and initrd modules, and runs it until it powers off. */
 
+#include "acpi/layout.h"
 #include "boot/linux.h"
 #include "core/exit_decode.h"
 #include "core/vcpu.h"
@@ -117,6 +118,11 @@ static int launch(struct vm *vm, const struct config_vm *c)
     char err[ERR_MAX];
     if (linux_check(module_bytes(k), k->end - k->start, c->memory, err, sizeof(err)) != 0) {
         printf("vmm[%s]: %s (module %s)\n", c->name, err, c->kernel);
+        return -1;
+    }
+    if (c->memory > LAYOUT_ECAM_BASE) {
+        printf("vmm[%s]: memory %lu MiB: this VMM puts guest RAM below the PCI window at %lu MiB\n", c->name,
+               c->memory / MIB, (uint64_t)LAYOUT_ECAM_BASE / MIB);
         return -1;
     }
     uint64_t phys = find_ram(c->memory);

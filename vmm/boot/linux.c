@@ -4,6 +4,7 @@
 
 #include "boot/linux.h"
 #include "boot/bzimage.h"
+#include "acpi/layout.h"
 #include "acpi/tables.h"
 #include "core/hostcall.h"
 
@@ -26,6 +27,7 @@
 #define CR0_BOOT       0x80050033ull /* PG AM WP NE ET MP PE */
 #define CR4_PAE        0x20ull
 #define EFER_LME_LMA   0x500ull
+#define E820_ENTRIES   8
 
 static void identity_map(struct vm *vm)
 {
@@ -50,13 +52,19 @@ static void flat_gdt(struct vm *vm)
     gdt[BOOT_DS / 8] = 0x00cf93000000ffffull;
 }
 
+/* RAM below the EBDA and from 1 MiB, the BIOS areas, and the MMIO that a PC's firmware also
+   reports as reserved (Linux wants the ECAM window reserved in e820 to use it early). */
 static unsigned e820(const struct vm *vm, struct bz_e820_entry *e)
 {
     e[0] = (struct bz_e820_entry){0, LINUX_EBDA, BZ_E820_RAM};
     e[1] = (struct bz_e820_entry){LINUX_EBDA, 0xa0000 - LINUX_EBDA, BZ_E820_RESERVED};
     e[2] = (struct bz_e820_entry){LINUX_ACPI, LINUX_ACPI_SIZE, BZ_E820_RESERVED};
     e[3] = (struct bz_e820_entry){MIB, vm->ram_size - MIB, BZ_E820_RAM};
-    return 4;
+    e[4] = (struct bz_e820_entry){LAYOUT_ECAM_BASE, LAYOUT_ECAM_SIZE, BZ_E820_RESERVED};
+    e[5] = (struct bz_e820_entry){LAYOUT_IOAPIC_BASE, PAGE, BZ_E820_RESERVED};
+    e[6] = (struct bz_e820_entry){LAYOUT_HPET_BASE, PAGE, BZ_E820_RESERVED};
+    e[7] = (struct bz_e820_entry){LAYOUT_LAPIC_BASE, PAGE, BZ_E820_RESERVED};
+    return E820_ENTRIES;
 }
 
 /* Whether the command line already has a word starting with key. */
@@ -132,7 +140,7 @@ int linux_load(struct vm *vm, const void *kernel, size_t kernel_size, const void
     }
     memcpy(vm->ram + info.load_addr, (const uint8_t *)kernel + info.kernel_offset, info.kernel_size);
 
-    struct bz_e820_entry map[4];
+    struct bz_e820_entry map[E820_ENTRIES];
     struct bzimage_boot boot = {.cmdline_addr = LINUX_CMDLINE, .cmdline_len = strlen(cmdline),
                                 .rsdp_addr = LINUX_ACPI, .e820 = map, .e820_count = e820(vm, map)};
     if (boot.cmdline_len >= LINUX_EBDA - LINUX_CMDLINE) {
