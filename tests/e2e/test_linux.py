@@ -41,16 +41,19 @@ def config_text(vms):
 class Session:
     """One QEMU run of the hypervisor + VMM + guest, with expect/send on the serial line."""
 
-    def __init__(self, name, config, smp=2, extra_modules=()):
+    def __init__(self, name, config, smp=2, extra_modules=(), iso=None, uefi=False):
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        self.cfg = LOG_DIR / f"{name}.cfg"
-        self.cfg.write_text(config)
         self.log_path = LOG_DIR / f"{name}.log"
-        modules = [f"{VMM} vmm.elf", f"{BZIMAGE} bzImage", f"{INITRAMFS} initramfs.cpio.gz", *extra_modules,
-                   f"{self.cfg} vm.cfg"]
-        self.args = ["--kernel", "--smp", str(smp), "--mem", "1G", "--exit-when-done"]
-        for m in modules:
-            self.args += ["--module", m]
+        if iso:  # a ready image: its own configuration, no qemu-exit
+            self.args = ["--iso-file", str(iso), "--smp", str(smp), "--mem", "1G"] + (["--uefi"] if uefi else [])
+        else:
+            self.cfg = LOG_DIR / f"{name}.cfg"
+            self.cfg.write_text(config)
+            modules = [f"{VMM} vmm.elf", f"{BZIMAGE} bzImage", f"{INITRAMFS} initramfs.cpio.gz", *extra_modules,
+                       f"{self.cfg} vm.cfg"]
+            self.args = ["--kernel", "--smp", str(smp), "--mem", "1G", "--exit-when-done"]
+            for m in modules:
+                self.args += ["--module", m]
         self.command = shlex.join([str(QEMU_SH.relative_to(TOP)), *self.args])
         self.log = open(self.log_path, "w", encoding="utf-8")
         self.log.write(f"# {self.command}\n")
@@ -160,3 +163,20 @@ def test_missing_initrd_is_reported(session):
     s = session(config_text(vms), smp=1)
     s.expect(r"vmm\[noinitrd\]: initrd module 'absent.cpio' is not loaded", "the missing-initrd message")
     s.expect(r"vmm\[good\]: powered off", "the good VM's power-off")
+
+
+LINUX_ISO = BUILD / "linux.iso"
+
+
+@needs_payload
+@pytest.mark.skipif(not LINUX_ISO.is_file(), reason="build/linux.iso is absent: run 'make image'")
+@pytest.mark.parametrize("uefi", [False, True], ids=["bios", "uefi"])
+def test_demo_iso_boots_linux(session, uefi):
+    """build/linux.iso (GRUB, multiboot2) boots the default demo to the shell, as on a real machine."""
+    s = session(None, iso=LINUX_ISO, uefi=uefi)
+    s.expect(r"vmm\[linux\]: \d+ MiB at", "the VMM starting the demo VM")
+    s.expect(PROMPT, "the shell prompt")
+    s.send("echo iso-$((40 + 2))")
+    s.expect(r"iso-42", "the output of a typed command")
+    s.send("poweroff")
+    s.expect(r"vmm\[linux\]: powered off", "the VMM's power-off report")
