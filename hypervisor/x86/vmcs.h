@@ -60,6 +60,7 @@ enum vmcs_field {
     VMCS_GUEST_INTR_STATE = 0x4824,
     VMCS_GUEST_ACTV_STATE = 0x4826,
     VMCS_GUEST_SYSENTER_CS = 0x482a,
+    VMCS_PREEMPT_TIMER = 0x482e,
     VMCS_HOST_SYSENTER_CS = 0x4c00,
     VMCS_CR0_MASK = 0x6000,
     VMCS_CR4_MASK = 0x6002,
@@ -96,6 +97,7 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 
 #define PIN_EXT_INT         (1u << 0)
 #define PIN_NMI             (1u << 3)
+#define PIN_PREEMPT_TIMER   (1u << 6)
 #define PROC_INTR_WINDOW    (1u << 2)
 #define PROC_TSC_OFFSET     (1u << 3)
 #define PROC_HLT            (1u << 7)
@@ -119,6 +121,7 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 
 #define VMX_EXIT_EXC_NMI    0
 #define VMX_EXIT_EXTINT     1
+#define VMX_EXIT_PREEMPT    0x34
 #define VMX_EXIT_ENTRY_FAIL (1u << 31)
 #define VMX_AR_UNUSABLE     (1u << 16)
 
@@ -128,6 +131,7 @@ enum vmcs_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR
 #define MSR_VMX_PROC        0x482
 #define MSR_VMX_EXIT        0x483
 #define MSR_VMX_ENTRY       0x484
+#define MSR_VMX_MISC        0x485
 #define MSR_VMX_CR0_FIXED0  0x486
 #define MSR_VMX_CR0_FIXED1  0x487
 #define MSR_VMX_CR4_FIXED0  0x488

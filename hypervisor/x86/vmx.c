@@ -14,6 +14,7 @@
 #include "x86/percpu.h"
 #include "x86/regs.h"
 #include "x86/smp_layout.h"
+#include "x86/tsc.h"
 #include "x86/vcpu.h"
 #include "x86/vmcs.h"
 
@@ -27,6 +28,8 @@
 #define CR4_OSXSAVE         (1ull << 18)
 #define XCR0_RESET          1ull            /* x87 only: the INIT value */
 #define MSR_PAT             0x277
+#define PREEMPT_HZ          1000            /* VMX-preemption timer: an exit per ms in the guest */
+#define VMX_MISC_RATE       0x1f            /* the timer counts TSC >> rate */
 #define EPTP_WB_4LEVEL      (6u | 3u << 3)
 #define GDT_TSS_BUSY        (2ull << 40)    /* type 0xb (busy) vs 0x9 (available) */
 
@@ -39,6 +42,7 @@ static bool available;
 static uint64_t cap_pin, cap_proc, cap_proc2, cap_exit, cap_entry, cr0_fixed0, cr4_fixed0;
 static void *current_vmcs[MAX_CPUS];
 static uint64_t host_xcr0;
+static uint32_t preempt_ticks; /* 0: the CPU has no VMX-preemption timer */
 static const uint32_t switched_msrs[VMX_MSR_SLOTS] = {MSR_STAR, MSR_LSTAR, MSR_FMASK, MSR_KERNEL_GS_BASE};
 /* The host's values of those MSRs: the same on every CPU (x86/gdt.c; user GS base is always 0). */
 static struct vmx_msr_entry host_msrs[VMX_MSR_SLOTS] __attribute__((aligned(16)));
@@ -126,6 +130,8 @@ bool vmx_init_cpu(void)
     if (this_cpu()->id == 0) {
         /* x86/fpu.c has picked XCR0 by now; without XSAVE guests cannot have one either. */
         host_xcr0 = (get_cr4() & CR4_OSXSAVE) ? xgetbv0() : 0;
+        if (cap_pin >> 32 & PIN_PREEMPT_TIMER)
+            preempt_ticks = (uint32_t)((tsc_hz / PREEMPT_HZ) >> (rdmsr(MSR_VMX_MISC) & VMX_MISC_RATE)) | 1;
         for (unsigned i = 0; i < VMX_MSR_SLOTS; i++)
             host_msrs[i] = (struct vmx_msr_entry){switched_msrs[i], 0, rdmsr(switched_msrs[i])};
         available = true;
@@ -180,7 +186,7 @@ static void write_seg(enum vmcs_seg s, uint16_t sel, uint32_t ar, uint32_t limit
 static void vmcs_setup(struct ec *ec, struct percpu *c)
 {
     struct pd *pd = ec->pd;
-    vmwrite(VMCS_PIN_CTLS, vmx_adjust(FORCED_PIN, cap_pin));
+    vmwrite(VMCS_PIN_CTLS, vmx_adjust(FORCED_PIN | (preempt_ticks ? PIN_PREEMPT_TIMER : 0), cap_pin));
     vmwrite(VMCS_PROC_CTLS, vmx_adjust(FORCED_PROC | (ec->vcpu.tsc_offset ? PROC_TSC_OFFSET : 0), cap_proc));
     vmwrite(VMCS_PROC_CTLS2, vmx_adjust(FORCED_PROC2, cap_proc2));
     vmwrite(VMCS_EXIT_CTLS, vmx_adjust(EXIT_HOST_64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT |
@@ -339,6 +345,10 @@ void vmx_vcpu_run(struct ec *ec)
             vmx_flush_guest(vc);
         vc->tlb_gen = gen;
         vc->flush = false;
+        /* Bochs 2.7 delivers no external-interrupt exit while the guest has IF = 0 (the control says
+           IF does not matter): the preemption timer brings the CPU back to take its interrupts. */
+        if (preempt_ticks)
+            vmwrite(VMCS_PREEMPT_TIMER, preempt_ticks);
         set_cr2(vc->cr2); /* VMX does not switch CR2, nor XCR0 (XSETBV exits: the VMM sets vc->xcr0) */
         if (vc->xcr0 != host_xcr0)
             xsetbv0(vc->xcr0);
@@ -351,7 +361,7 @@ void vmx_vcpu_run(struct ec *ec)
             entry_failed(ec);
         vc->launched = true;
         uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON);
-        if ((reason & 0xffff) == VMX_EXIT_EXTINT) {
+        if ((reason & 0xffff) == VMX_EXIT_EXTINT || (reason & 0xffff) == VMX_EXIT_PREEMPT) {
             reinject();
             __asm__ volatile("sti; nop; cli" ::: "memory"); /* take it in the kernel */
             if (sched_need_resched() || ec->recall) {
