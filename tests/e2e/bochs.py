@@ -41,7 +41,7 @@ class BochsConsole:
     CONNECT_TIMEOUT = 60
     TYPE_DELAY = 0.05  # seconds per typed character: Bochs's UART takes input at its own pace
 
-    def __init__(self, iso, log_name, timeout, megs=512):
+    def __init__(self, iso, log_name, timeout, megs=512, cpus=1):
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.log_path = LOG_DIR / log_name
         self.log = open(self.log_path, "w", encoding="utf-8")
@@ -50,7 +50,8 @@ class BochsConsole:
         self.start = time.monotonic()
         server = socket.create_server(("127.0.0.1", 0))
         port = server.getsockname()[1]
-        self.proc = subprocess.Popen([str(BOCHS_SH), str(iso), f"tcp:127.0.0.1:{port}", str(timeout), str(megs)],
+        self.proc = subprocess.Popen([str(BOCHS_SH), str(iso), f"tcp:127.0.0.1:{port}", str(timeout), str(megs),
+                                      str(cpus)],
                                      cwd=TOP, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
         server.settimeout(self.CONNECT_TIMEOUT)
