@@ -11,6 +11,8 @@ UNIT_SRCS_hip := lib/hip_text.c lib/format.c
 UNIT_SRCS_bzimage := vmm/boot/bzimage.c
 UNIT_SRCS_vmx := hypervisor/x86/vmcs_state.c hypervisor/x86/utcb_gprs.c
 UNIT_SRCS_config := lib/config.c lib/format.c
+UNIT_SRCS_frames := lib/frames.c
+UNIT_SRCS_elf_load := lib/elf_load.c lib/format.c
 # Device models and the VMM's CPU emulation, against the fake VMM in tests/unit/fake/.
 VDEV_FAKE := tests/unit/fake/vdev.c
 UNIT_SRCS_x86_decode := vmm/cpu/decode.c vmm/cpu/emulate.c
