@@ -10,6 +10,7 @@ UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_hip := lib/hip_text.c lib/format.c
 UNIT_SRCS_bzimage := vmm/boot/bzimage.c
 UNIT_SRCS_vmx := hypervisor/x86/vmcs_state.c hypervisor/x86/utcb_gprs.c
+UNIT_SRCS_exit_vmx := vmm/core/exit_vmx.c vmm/core/exit_decode.c
 UNIT_SRCS_config := lib/config.c lib/format.c
 UNIT_SRCS_frames := lib/frames.c
 UNIT_SRCS_elf_load := lib/elf_load.c lib/format.c
