@@ -12,6 +12,7 @@ include guests/build.mk
 include lib/build.mk
 include hypervisor/build.mk
 include root/build.mk
+include tests/clients/build.mk
 include tests/abi/build.mk
 include tests/bench/build.mk
 include tests/vmm/build.mk

@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The root task: checks the HIP, takes the UART, and reports what the hypervisor handed over. */
+/* The root task: checks the HIP, takes the UART and all RAM, reports what the hypervisor handed
+   over, and starts the clients a configuration module names. */
+
+#include "console.h"
+#include "launch.h"
+#include "memory.h"
+#include "sel.h"
 
 #include <hc.h>
 #include <nova/descriptors.h>
@@ -72,6 +78,7 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
 {
     if (!roottask_console())
         hc_ipc_reply_wait(); /* no console: nothing useful can be said */
+    console_init(SEL_CONSOLE_LOCK);
 
     char line[400];
     hip_text(line, sizeof(line), hip);
@@ -88,8 +95,11 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
         printf("root: multiboot information unreadable (%d)\n", st);
     else
         report_boot();
+    bool pool = st == MB_OK && memory_init(hip, &boot, SEL_POOL_LOCK);
 
     printf("root: ready\n");
+    if (pool)
+        launch(hip, &boot);
     power_request(&boot);
     roottask_finish(&boot, 0);
 }

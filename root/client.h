@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* Clients of the root task: user programs in their own PDs, loaded from ELF boot modules. */
+#pragma once
+
+#include <nova/events.h>
+#include <portal.h>
+#include <service.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLIENT_MAX     16
+#define CLIENT_RANGES  32                        /* separate memory ranges one client can hold */
+#define CLIENT_EVENTS  (NOVA_EV_HST_STARTUP + 1) /* exception vectors and the start-up event */
+#define CLIENT_CALL    CLIENT_EVENTS             /* ctx[] index of the service portal */
+#define CLIENT_LINE    256                       /* console line buffer */
+#define HANDLER_STACK  8192
+
+enum client_state { CLIENT_UNUSED, CLIENT_LOADED, CLIENT_RUNNING, CLIENT_ENDING, CLIENT_GONE };
+
+struct client_range {
+    uint64_t phys, va, size;
+};
+
+struct client {
+    enum client_state state;
+    char name[SVC_NAME_MAX];
+    uint64_t sel;                   /* its block of CS_BLOCK selectors in the root's space */
+    uint64_t entry;
+    uint64_t limit, used;           /* bytes */
+    unsigned nranges;
+    struct client_range range[CLIENT_RANGES];
+    enum svc_end end;               /* how it ended, once it is ENDING */
+    uint64_t code;                  /* exit code, or the vector that killed it */
+    bool waiting;                   /* its handler sleeps in SVC_WAIT */
+    unsigned line_len;
+    char line[CLIENT_LINE];
+    struct portal_ctx ctx[CLIENT_CALL + 1];
+    uint8_t stack[HANDLER_STACK] __attribute__((aligned(16)));  /* of its handler EC */
+};
+
+/* A client's selectors in the root's object space, from client.sel. The event portals are
+   delegated to SVC_SEL_EVT + event in the client's space, the call portal to SVC_SEL_CALL. */
+enum {
+    CS_PT_EVT = 0,
+    CS_PT_CALL = CLIENT_EVENTS,
+    CS_HANDLER,                     /* the local EC behind all its portals */
+    CS_PD,
+    CS_EC,
+    CS_SC,
+    CS_WAIT_SM,                     /* its handler blocks here in SVC_WAIT */
+    CS_BLOCK = 64,
+};
+
+/* Set up the locks and semaphores (selectors from res.h). */
+void clients_init(void);
+/* Load the ELF image elf (size bytes, from the module called file) as client name with a memory
+   limit in bytes, for cpu, with cmdline; say why not and return NULL if it cannot. It runs from
+   clients_run on. */
+struct client *client_load(const char *name, const void *elf, size_t size, const char *file, uint64_t limit,
+                            unsigned cpu, const char *cmdline);
+/* Let every loaded client run, and wait until all have ended, taking each down as it ends. */
+void clients_run(void);
+
+/* For the portal handlers (service.c): */
+/* Fresh memory for c at its window address: SVC_OK and *va, or why not. */
+unsigned client_grant(struct client *c, uint64_t size, uint64_t *va);
+/* Wait for the other client called name to end (SVC_OK, *how, *code), or SVC_E_NAME. */
+unsigned client_wait(struct client *c, const char *name, unsigned *how, uint64_t *code);
+/* Record how c ended and have the main thread take it down. */
+void client_end(struct client *c, enum svc_end end, uint64_t code);
+/* The name of the client holding physical address phys, or NULL. */
+const char *client_owner(uint64_t phys, char *buf, size_t len);
+/* Console output of c: whole lines go out, prefixed with its name when several clients run. */
+void client_output(struct client *c, const char *text, size_t len);

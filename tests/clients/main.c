@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/* Test client of the root task's services: runs the commands of its command line in order. */
+
+#include <client.h>
+#include <hc.h>
+#include <stdio.h>
+#include <string.h>
+#include <words.h>
+
+/*
+ * Commands (words of the configuration's cmdline):
+ *   alloc=SIZE    ask for SIZE (K or M suffix) and fill it with a pattern
+ *   check         check the pattern of every allocation
+ *   overask       ask for one page more than the limit leaves
+ *   wait=NAME     wait until client NAME has ended
+ *   touch-below   read the page below the lowest frame we were given at start
+ *   touch-above   read the page above the highest frame we were given at start
+ *   exit=N        end with code N (default: 0 after the last command)
+ */
+
+#define PAGE   4096ull
+#define KIB    1024u
+#define ALLOCS 8
+
+struct alloc {
+    uint64_t *va;
+    uint64_t size;
+};
+
+static const struct svc_info *info;
+static struct alloc allocs[ALLOCS];
+static unsigned nallocs;
+static uint64_t used;
+
+static const char *status_name(unsigned st)
+{
+    static const char *const names[] = {
+        [SVC_OK] = "ok",           [SVC_E_REQUEST] = "bad request", [SVC_E_LIMIT] = "over the limit",
+        [SVC_E_NOMEM] = "no memory", [SVC_E_RANGES] = "too many ranges", [SVC_E_NAME] = "no such client",
+    };
+    return st < sizeof(names) / sizeof(names[0]) ? names[st] : "unknown status";
+}
+
+/* Decimal digits with an optional K or M suffix; 0 if malformed. */
+static uint64_t parse_size(const char *s, size_t len)
+{
+    uint64_t v = 0, mult = 1;
+    if (len && (s[len - 1] == 'K' || s[len - 1] == 'M'))
+        mult = s[--len] == 'K' ? 1024 : 1024 * 1024;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    return v * mult;
+}
+
+/* A word every allocation holds at each address: ours alone (it mixes in our name). */
+static uint64_t pattern(const uint64_t *p)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char *c = info->name; *c; c++)
+        h = (h ^ (uint8_t)*c) * 0x100000001b3ull;
+    return h ^ (uint64_t)p;
+}
+
+static void do_alloc(uint64_t size)
+{
+    uint64_t va = 0;
+    unsigned st = client_alloc(size, &va);
+    if (st != SVC_OK) {
+        printf("allocation of %lu KiB refused: %s\n", size / KIB, status_name(st));
+        return;
+    }
+    size = (size + PAGE - 1) & ~(PAGE - 1);
+    used += size;
+    uint64_t *p = (uint64_t *)va, dirty = 0, bad = 0;
+    for (uint64_t i = 0; i < size / 8; i++) {
+        dirty += p[i] != 0; /* another client's data must never show */
+        p[i] = pattern(&p[i]);
+    }
+    for (uint64_t i = 0; i < size / 8; i++)
+        bad += p[i] != pattern(&p[i]);
+    printf("allocated %lu KiB at %#lx, %s, %s\n", size / KIB, va, dirty ? "NOT zeroed" : "zeroed",
+           bad ? "pattern does NOT read back" : "pattern reads back");
+    if (nallocs < ALLOCS)
+        allocs[nallocs++] = (struct alloc){p, size};
+}
+
+static void do_check(void)
+{
+    uint64_t bad = 0, total = 0;
+    for (unsigned a = 0; a < nallocs; a++) {
+        for (uint64_t i = 0; i < allocs[a].size / 8; i++)
+            bad += allocs[a].va[i] != pattern(&allocs[a].va[i]);
+        total += allocs[a].size;
+    }
+    if (bad)
+        printf("memory CHANGED: %lu words of %lu KiB\n", bad, total / KIB);
+    else
+        printf("memory intact: %lu KiB in %u allocations\n", total / KIB, nallocs);
+}
+
+static void do_overask(void)
+{
+    uint64_t ask = info->limit - used + PAGE, va = 0;
+    printf("asking for %lu KiB, one page more than the limit leaves\n", ask / KIB);
+    unsigned st = client_alloc(ask, &va);
+    if (st == SVC_OK)
+        printf("over-limit request GRANTED at %#lx\n", va);
+    else
+        printf("over-limit request refused: %s\n", status_name(st));
+}
+
+static void do_wait(const char *name)
+{
+    unsigned how = 0;
+    uint64_t code = 0;
+    printf("waiting for %s\n", name);
+    unsigned st = client_wait(name, &how, &code);
+    if (st != SVC_OK)
+        printf("cannot wait for %s: %s\n", name, status_name(st));
+    else if (how == SVC_END_KILLED)
+        printf("%s has ended: killed\n", name);
+    else
+        printf("%s has ended: exit code %lu\n", name, code);
+}
+
+/* Read a page we were not given: the hardware stops us and the root ends us. */
+static void do_touch(bool above)
+{
+    uint64_t low = ~0ull, high = 0;
+    for (unsigned i = 0; i < info->nranges; i++) {
+        if (info->range[i].phys < low)
+            low = info->range[i].phys;
+        if (info->range[i].phys + info->range[i].size > high)
+            high = info->range[i].phys + info->range[i].size;
+    }
+    volatile const uint64_t *p = (const uint64_t *)(SVC_MEM_WINDOW + (above ? high : low - PAGE));
+    printf("touching %#lx, the page %s the memory we started with\n", (uint64_t)p, above ? "above" : "below");
+    uint64_t v = *p;
+    printf("touch survived, read %#lx\n", v);
+}
+
+__attribute__((noreturn)) void user_main(uint64_t info_va, uint64_t unused, uint64_t sp);
+void user_main(uint64_t info_va, uint64_t unused, uint64_t sp)
+{
+    (void)unused;
+    (void)sp;
+    info = client_init(info_va);
+    if (!info)
+        hc_ipc_reply_wait(); /* not started by the root: no console */
+    used = info->used;
+    printf("started with %lu KiB of %lu KiB, command line '%s'\n", used / KIB, info->limit / KIB, info->cmdline);
+
+    char buf[SVC_NAME_MAX];
+    const char *s = info->cmdline, *w;
+    size_t len;
+    while ((w = word_next(&s, &len))) {
+        if (len > 6 && !strncmp(w, "alloc=", 6))
+            do_alloc(parse_size(w + 6, len - 6));
+        else if (len == 5 && !strncmp(w, "check", 5))
+            do_check();
+        else if (len == 7 && !strncmp(w, "overask", 7))
+            do_overask();
+        else if (len > 5 && len - 5 < sizeof(buf) && !strncmp(w, "wait=", 5)) {
+            memcpy(buf, w + 5, len - 5);
+            buf[len - 5] = '\0';
+            do_wait(buf);
+        } else if (len == 11 && !strncmp(w, "touch-below", 11))
+            do_touch(false);
+        else if (len == 11 && !strncmp(w, "touch-above", 11))
+            do_touch(true);
+        else if (len > 5 && !strncmp(w, "exit=", 5))
+            client_exit((unsigned)parse_size(w + 5, len - 5));
+        else
+            printf("unknown command '%.*s'\n", (int)len, w);
+    }
+    printf("done\n");
+    client_exit(0);
+}
