@@ -75,6 +75,19 @@ unsigned client_wait(const char *name, unsigned *how, uint64_t *code)
     return st;
 }
 
+unsigned client_read(char *buf, unsigned max)
+{
+    flush(); /* a prompt goes out before we wait */
+    utcb->regular.word[0] = SVC_READ;
+    utcb->regular.word[1] = max;
+    if (call(2) != SVC_OK)
+        return 0;
+    unsigned n = (unsigned)utcb->regular.word[1];
+    n = n < max ? n : max;
+    memcpy(buf, &utcb->regular.word[2], n);
+    return n;
+}
+
 void client_exit(unsigned code)
 {
     flush();

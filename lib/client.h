@@ -13,5 +13,8 @@ const struct svc_info *client_init(uint64_t info_va);
 unsigned client_alloc(uint64_t size, uint64_t *va);
 /* Wait until the client called name has ended; *how gets SVC_END_*, *code its exit code. */
 unsigned client_wait(const char *name, unsigned *how, uint64_t *code);
+/* Wait for console input and copy up to max bytes (at most SVC_READ_MAX) to buf; the count, or 0
+   if the root refused. */
+unsigned client_read(char *buf, unsigned max);
 /* Print what is buffered, then end with code. */
 __attribute__((noreturn)) void client_exit(unsigned code);

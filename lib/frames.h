@@ -19,8 +19,8 @@ struct frames {
 };
 
 void frames_init(struct frames *f);
-/* Add the whole pages inside [base, end) (the last page of the address space never). False (and nothing added) if a page of it is free
-   already, or if the table has no room. */
+/* Add the whole pages inside [base, end) (never the last page of the address space). False (and
+   nothing added) if a page of it is free already, or if the table has no room. */
 bool frames_add(struct frames *f, uint64_t base, uint64_t end);
 /* Take every page touching [base, end) out of the set, free or not. False if a split needed a
    table entry that was not there (the set is then unchanged). */

@@ -31,8 +31,11 @@
  *   SVC_WAIT   words 1-4 = a client's name (NUL-padded): returns when that client has ended;
  *              reply word 1 = SVC_END_*, word 2 = its exit code.
  *   SVC_EXIT   word 1 = exit code: the client ends and everything it had goes back to the root.
+ *   SVC_READ   word 1 = most bytes wanted (at most SVC_READ_MAX): console input typed while the
+ *              client has the input focus; waits for at least one byte. Reply word 1 = the
+ *              count, the bytes from word 2. The root turns CR into LF and echoes nothing.
  */
-enum svc_op { SVC_WRITE = 1, SVC_ALLOC, SVC_WAIT, SVC_EXIT };
+enum svc_op { SVC_WRITE = 1, SVC_ALLOC, SVC_WAIT, SVC_EXIT, SVC_READ };
 
 enum svc_status {
     SVC_OK = 0,
@@ -46,6 +49,7 @@ enum svc_status {
 enum svc_end { SVC_END_EXIT = 1, SVC_END_KILLED };
 
 #define SVC_WRITE_MAX 256
+#define SVC_READ_MAX  256
 #define SVC_NAME_MAX  32   /* with the NUL */
 
 /* The start-up page: who the client is and what it was given before it ran. */

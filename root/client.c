@@ -23,12 +23,13 @@
 #define BLOCK_ORDER   6         /* CS_BLOCK = 2^6 selectors */
 #define RW            (NOVA_PERM_MEM_R | NOVA_PERM_MEM_W)
 
-_Static_assert(CS_SC < CS_BLOCK && (1 << BLOCK_ORDER) == CS_BLOCK, "client selector block");
+_Static_assert(CS_INPUT_SM < CS_BLOCK && (1 << BLOCK_ORDER) == CS_BLOCK, "client selector block");
 
 static struct client clients[CLIENT_MAX];
 static unsigned loaded;
 static unsigned attempts;       /* loads begun: each gets a fresh handler UTCB */
-static struct lock table_lock;  /* client states, ranges, waiting flags */
+static struct client *focus;    /* where typed bytes go */
+static struct lock table_lock;  /* client states, ranges, waiting and reading, input, focus */
 
 void clients_init(void)
 {
@@ -206,6 +207,7 @@ struct client *client_load(const char *name, const void *elf, size_t size, const
     size_t n = strlen(name);
     memcpy(c->name, name, n < sizeof(c->name) - 1 ? n : sizeof(c->name) - 1);
     hc_create_sm(c->sel + CS_WAIT_SM, ROOT, 0);
+    hc_create_sm(c->sel + CS_INPUT_SM, ROOT, 0);
 
     uint64_t stack;
     unsigned st = hc_create_pd(c->sel + CS_PD, ROOT);
@@ -313,7 +315,65 @@ void client_output(struct client *c, const char *text, size_t len)
     }
 }
 
-/* Take down one client that has ended and tell its waiters. */
+unsigned client_read(struct client *c, char *buf, unsigned max)
+{
+    lock_take(&table_lock);
+    while (!c->in_len) {
+        c->reading = true;
+        lock_give(&table_lock);
+        hc_sm_down(c->sel + CS_INPUT_SM, 0, 0);
+        lock_take(&table_lock);
+    }
+    unsigned n = 0;
+    for (; n < max && c->in_len; n++, c->in_len--, c->in_head = (c->in_head + 1) % CLIENT_INPUT)
+        buf[n] = c->in[c->in_head];
+    lock_give(&table_lock);
+    return n;
+}
+
+void clients_input(char ch)
+{
+    lock_take(&table_lock);
+    struct client *c = focus;
+    if (c && c->in_len < CLIENT_INPUT) {
+        c->in[(c->in_head + c->in_len++) % CLIENT_INPUT] = ch;
+        if (c->reading) {
+            c->reading = false;
+            hc_sm_up(c->sel + CS_INPUT_SM);
+        }
+    }
+    lock_give(&table_lock);
+}
+
+/* The running client after c in load order (c itself when it is the only one), or NULL. */
+static struct client *next_running(const struct client *c)
+{
+    unsigned start = c ? (unsigned)(c - clients) + 1 : 0;
+    for (unsigned k = 0; k < loaded; k++) {
+        struct client *n = &clients[(start + k) % loaded];
+        if (n->state == CLIENT_RUNNING)
+            return n;
+    }
+    return 0;
+}
+
+void clients_focus(unsigned n)
+{
+    lock_take(&table_lock);
+    struct client *to = n == 0 ? next_running(focus) : n <= loaded ? &clients[n - 1] : 0;
+    bool ok = to && to->state == CLIENT_RUNNING;
+    if (ok)
+        focus = to;
+    lock_give(&table_lock);
+    if (ok)
+        say("root: input goes to %s\n", to->name);
+    else if (n)
+        say("root: no client %u is running; input stays with %s\n", n, focus ? focus->name : "nobody");
+    else
+        say("root: no client is running\n");
+}
+
+/* Take down one client that has ended, tell its waiters, and move the focus on if it had it. */
 static void finish(struct client *c)
 {
     uint64_t freed = release(c);
@@ -327,12 +387,21 @@ static void finish(struct client *c)
             clients[i].waiting = false;
             hc_sm_up(clients[i].sel + CS_WAIT_SM);
         }
+    struct client *to = focus == c ? next_running(c) : focus;
+    bool moved = to != focus;
+    focus = to;
     lock_give(&table_lock);
+    if (moved && to)
+        say("root: input goes to %s\n", to->name);
 }
 
 void clients_run(void)
 {
     /* Every client was loaded before any runs: a client finds all the others by name. */
+    focus = loaded ? &clients[0] : 0;
+    if (focus)
+        say("root: input goes to %s (Ctrl-A then a client's number moves it, Ctrl-A n to the next)\n",
+            focus->name);
     for (unsigned i = 0; i < loaded; i++) {
         struct client *c = &clients[i];
         c->state = CLIENT_RUNNING;

@@ -14,6 +14,7 @@
 #define CLIENT_EVENTS  (NOVA_EV_HST_STARTUP + 1) /* exception vectors and the start-up event */
 #define CLIENT_CALL    CLIENT_EVENTS             /* ctx[] index of the service portal */
 #define CLIENT_LINE    256                       /* console line buffer */
+#define CLIENT_INPUT   256                       /* typed bytes not yet read */
 #define HANDLER_STACK  8192
 
 enum client_state { CLIENT_UNUSED, CLIENT_LOADED, CLIENT_RUNNING, CLIENT_ENDING, CLIENT_GONE };
@@ -33,6 +34,9 @@ struct client {
     enum svc_end end;               /* how it ended, once it is ENDING */
     uint64_t code;                  /* exit code, or the vector that killed it */
     bool waiting;                   /* its handler sleeps in SVC_WAIT */
+    bool reading;                   /* its handler sleeps in SVC_READ */
+    unsigned in_head, in_len;       /* ring of typed bytes */
+    char in[CLIENT_INPUT];
     unsigned line_len;
     char line[CLIENT_LINE];
     struct portal_ctx ctx[CLIENT_CALL + 1];
@@ -49,6 +53,7 @@ enum {
     CS_EC,
     CS_SC,
     CS_WAIT_SM,                     /* its handler blocks here in SVC_WAIT */
+    CS_INPUT_SM,                    /* and here in SVC_READ */
     CS_BLOCK = 64,
 };
 
@@ -73,3 +78,11 @@ void client_end(struct client *c, enum svc_end end, uint64_t code);
 const char *client_owner(uint64_t phys, char *buf, size_t len);
 /* Console output of c: whole lines go out, prefixed with its name when several clients run. */
 void client_output(struct client *c, const char *text, size_t len);
+/* Wait for typed bytes for c and copy up to max of them to buf; the count. */
+unsigned client_read(struct client *c, char *buf, unsigned max);
+
+/* For the console input thread (input.c): */
+/* A typed byte for the client with the input focus (dropped when none has it or its buffer is full). */
+void clients_input(char ch);
+/* Give the focus to the n-th client loaded (from 1), or to the next running one when n is 0. */
+void clients_focus(unsigned n);

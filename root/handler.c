@@ -118,6 +118,15 @@ uint64_t handler_call(struct portal_ctx *ctx, uint64_t mtd)
         w[2] = code;
         return reply(w, st, 3);
     }
+    case SVC_READ: {
+        char buf[SVC_READ_MAX];
+        if (words < 2 || w[1] == 0 || w[1] > SVC_READ_MAX)
+            return reply(w, SVC_E_REQUEST, 1);
+        unsigned n = client_read(c, buf, (unsigned)w[1]);
+        w[1] = n;
+        memcpy(&w[2], buf, n);
+        return reply(w, SVC_OK, 2 + (n + WORD - 1) / WORD);
+    }
     case SVC_EXIT:
         say("root: %s: exited with code %lu\n", c->name, words < 2 ? 0 : w[1]);
         client_end(c, SVC_END_EXIT, words < 2 ? 0 : w[1]);

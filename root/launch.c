@@ -4,6 +4,7 @@
 #include "launch.h"
 #include "client.h"
 #include "console.h"
+#include "input.h"
 #include "memory.h"
 
 #include <config.h>
@@ -94,6 +95,7 @@ void launch(const struct nova_hip *hip, const struct mb_info *mb)
         return;
     }
     say("root: %u of %u clients loaded, %lu KiB free\n", n, cfg.count, memory_free_bytes() / KIB);
+    input_start(hip->cpu_bsp);
     clients_run();
     say("root: all clients have ended, %lu KiB free\n", memory_free_bytes() / KIB);
 }

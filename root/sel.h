@@ -7,6 +7,12 @@
 #define SEL_POOL_LOCK    0x101
 #define SEL_TABLE_LOCK   0x102
 #define SEL_ENDED_SM     0x103    /* clients that end wake the main thread here */
+#define SEL_UART_IRQ     0x104    /* COM1's interrupt semaphore (GSI 4), from PD_NOVA */
+#define SEL_STARTUP_EC   0x105    /* handler of the start-up portal of the root's threads (thread.h) */
+#define SEL_INPUT_EC     0x106    /* the console input thread */
+#define SEL_INPUT_SC     0x107
 #define SEL_CLIENTS      0x20000  /* one block of CS_BLOCK per client; the block below stays empty */
 
 #define UTCB_HANDLERS    0x300000000000ull  /* UTCBs of the client handler ECs, one page each */
+#define UTCB_STARTUP     0x2ffffffff000ull  /* of SEL_STARTUP_EC */
+#define UTCB_INPUT       0x2fffffffe000ull  /* of SEL_INPUT_EC */

@@ -15,6 +15,7 @@
  *   wait=NAME     wait until client NAME has ended
  *   touch-below   read the page below the lowest frame we were given at start
  *   touch-above   read the page above the highest frame we were given at start
+ *   echo=N        read N lines of console input and print each
  *   exit=N        end with code N (default: 0 after the last command)
  */
 
@@ -126,6 +127,29 @@ static void do_wait(const char *name)
         printf("%s has ended: exit code %lu\n", name, code);
 }
 
+static void do_echo(uint64_t lines)
+{
+    char line[SVC_READ_MAX], buf[SVC_READ_MAX];
+    unsigned len = 0;
+    printf("reading %lu lines\n", lines);
+    while (lines) {
+        unsigned n = client_read(buf, sizeof(buf));
+        if (!n) {
+            printf("console input refused\n");
+            return;
+        }
+        for (unsigned i = 0; i < n && lines; i++) {
+            if (buf[i] != '\n' && len < sizeof(line)) {
+                line[len++] = buf[i];
+                continue;
+            }
+            printf("got '%.*s'\n", (int)len, line);
+            len = 0;
+            lines--;
+        }
+    }
+}
+
 /* Read a page we were not given: the hardware stops us and the root ends us. */
 static void do_touch(bool above)
 {
@@ -171,6 +195,8 @@ void user_main(uint64_t info_va, uint64_t unused, uint64_t sp)
             do_touch(false);
         else if (len == 11 && !strncmp(w, "touch-above", 11))
             do_touch(true);
+        else if (len > 5 && !strncmp(w, "echo=", 5))
+            do_echo(parse_size(w + 5, len - 5));
         else if (len > 5 && !strncmp(w, "exit=", 5))
             client_exit((unsigned)parse_size(w + 5, len - 5));
         else

@@ -4,9 +4,10 @@
 import re
 import struct
 
+import pexpect
 import pytest
 
-from conftest import BUILD, line_re
+from conftest import BUILD, LOG_DIR, QEMU_SH, TOP, kill_group, line_re, normalize, qemu_sh_args
 from novalib import PT_LOAD, elf64_program_headers, lines_of
 
 ROOT = f"{BUILD / 'root.elf'} root.elf"
@@ -101,7 +102,8 @@ def test_two_clients_isolated(boot, tmp_path, direction, smp):
     for name in "ab":
         own = client_lines(lines, name)
         assert own and own[0].startswith("started with "), own
-        assert [l for l in own if re.fullmatch(r"allocated \d+ KiB at 0x[0-9a-f]+, zeroed, pattern reads back", l)], own
+        good = r"allocated \d+ KiB at 0x[0-9a-f]+, zeroed, pattern reads back"
+        assert [l for l in own if re.fullmatch(good, l)], own
     assert not [l for l in lines if l.startswith(("started with", "allocated", "waiting for"))], "a line lost its prefix"
 
     # The victim touched the survivor's memory and was killed there, alone.
@@ -209,3 +211,39 @@ def test_root_alone_still_reports_memory(boot):
         "root: no configuration module (a boot module whose name ends in .cfg)"
     )
     assert [l for l in lines if POOL.match(l)], "no memory figure"
+
+
+def test_input_reaches_only_the_focused_client(tmp_path):
+    """Typed lines go to the client with the focus; Ctrl-A and a number moves it; it moves on
+    by itself when its client ends."""
+    cfg = config(tmp_path, "vm a\nmemory 1M\nkernel client.elf\ncmdline echo=2\n\n"
+                 "vm b\nmemory 1M\nkernel client.elf\ncmdline echo=1\n")
+    args = qemu_sh_args(modules=[ROOT, CLIENT, cfg], exit_when_done=True)
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = LOG_DIR / "test_input_reaches_only_the_focused_client.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        child = pexpect.spawn(str(QEMU_SH), args, cwd=str(TOP), encoding="utf-8", timeout=TIMEOUT)
+        child.logfile_read = log
+        try:
+            steps = [
+                (None, "root: input goes to a (Ctrl-A then a client's number moves it, Ctrl-A n to the next)"),
+                (None, "a: reading 2 lines"),
+                (None, "b: reading 1 lines"),
+                ("one\r", "a: got 'one'"),
+                ("\x017", "root: no client 7 is running; input stays with a"),
+                ("\x012", "root: input goes to b"),
+                ("two\r", "b: got 'two'"),
+                (None, "root: input goes to a"),  # b has ended
+                ("\x01\x01three\r", "a: got '?three'"),  # Ctrl-A Ctrl-A passes one Ctrl-A; shown as ?
+                (None, "root: all clients have ended"),
+            ]
+            for send, expect in steps:
+                if send:
+                    child.send(send)
+                child.expect(re.escape(expect))
+            child.expect(pexpect.EOF)
+        finally:
+            kill_group(child)
+    lines = lines_of(normalize(log_path.read_text()))
+    got = [l for l in lines if re.match(r"^[ab]: got ", l)]
+    assert got == ["a: got 'one'", "b: got 'two'", "a: got '?three'"], got
