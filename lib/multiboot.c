@@ -2,6 +2,7 @@
 /* Multiboot v1 and v2 boot information: one parser for the hypervisor, the root task and host tests. */
 
 #include "multiboot.h"
+#include "string.h"
 
 #include <stdbool.h>
 
@@ -228,4 +229,30 @@ const char *multiboot_mem_type_name(uint32_t type)
     case MB_MEM_BAD: return "bad";
     default: return "unknown";
     }
+}
+
+void multiboot_module_name(const struct mb_module *m, char *out, size_t size)
+{
+    const char *s = m->cmdline, *end = s;
+    while (*end && *end != ' ' && *end != '\t')
+        end++;
+    const char *start = end;
+    while (start > s && start[-1] != '/')
+        start--;
+    size_t n = (size_t)(end - start) < size - 1 ? (size_t)(end - start) : size - 1;
+    memcpy(out, start, n);
+    out[n] = '\0';
+}
+
+const struct mb_module *multiboot_find_module(const struct mb_info *mb, const char *name, bool suffix)
+{
+    char buf[MB_MODULE_NAME_MAX + 1];
+    size_t len = strlen(name);
+    for (unsigned i = 1; i < mb->nmods; i++) {
+        multiboot_module_name(&mb->mods[i], buf, sizeof(buf));
+        size_t n = strlen(buf);
+        if (suffix ? n > len && !strcmp(buf + n - len, name) : !strcmp(buf, name))
+            return &mb->mods[i];
+    }
+    return 0;
 }

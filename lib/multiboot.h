@@ -2,6 +2,7 @@
 /* Multiboot v1 and v2 boot information: one parser for the hypervisor, the root task and host tests. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,6 +11,7 @@
 #define MB_MAX_MODULES   32
 #define MB_MAX_MEM       64
 #define MB_MAX_STRING    4096
+#define MB_MODULE_NAME_MAX 63  /* longest module name multiboot_find_module compares */
 #define MB_ABSENT        (~0ull)
 
 /* Memory-map entry types (same values in v1, v2 and the e820 map). */
@@ -47,3 +49,9 @@ enum mb_status { MB_OK = 0, MB_BAD_MAGIC = -1, MB_MALFORMED = -2 };
 
 enum mb_status multiboot_parse(uint32_t magic, uint64_t info_phys, mb_map_fn map, void *ctx, struct mb_info *out);
 const char *multiboot_mem_type_name(uint32_t type);
+
+/* A module's name: the last path element of the first word of its command line. */
+void multiboot_module_name(const struct mb_module *m, char *out, size_t size);
+/* The first module after the first (the root task's own) whose name is name, or (suffix) ends
+   in name; NULL if none. */
+const struct mb_module *multiboot_find_module(const struct mb_info *mb, const char *name, bool suffix);

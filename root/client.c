@@ -3,7 +3,7 @@
 
 #include "client.h"
 #include "console.h"
-#include "lock.h"
+#include <lock.h>
 #include "memory.h"
 #include "sel.h"
 #include "handler.h"

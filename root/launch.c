@@ -15,34 +15,6 @@
 
 static struct config cfg; /* about 53 KiB */
 
-/* A module's name: the last path element of the first word of its command line. */
-static void module_name(const struct mb_module *m, char *out, size_t size)
-{
-    const char *s = m->cmdline, *end = s;
-    while (*end && *end != ' ' && *end != '\t')
-        end++;
-    const char *start = end;
-    while (start > s && start[-1] != '/')
-        start--;
-    size_t n = (size_t)(end - start) < size - 1 ? (size_t)(end - start) : size - 1;
-    memcpy(out, start, n);
-    out[n] = '\0';
-}
-
-/* The first module after our own whose name is name, or (suffix) ends in name. */
-static const struct mb_module *find_module(const struct mb_info *mb, const char *name, bool suffix)
-{
-    char buf[CONFIG_MODULE_MAX + 1];
-    size_t len = strlen(name);
-    for (unsigned i = 1; i < mb->nmods; i++) {
-        module_name(&mb->mods[i], buf, sizeof(buf));
-        size_t n = strlen(buf);
-        if (suffix ? n > len && !strcmp(buf + n - len, name) : !strcmp(buf, name))
-            return &mb->mods[i];
-    }
-    return 0;
-}
-
 static void report(void *ctx, const char *msg)
 {
     (void)ctx;
@@ -52,7 +24,7 @@ static void report(void *ctx, const char *msg)
 /* Load the program of one section; false if it cannot run. */
 static bool load(const struct nova_hip *hip, const struct mb_info *mb, const struct config_vm *vm)
 {
-    const struct mb_module *k = find_module(mb, vm->kernel, false);
+    const struct mb_module *k = multiboot_find_module(mb, vm->kernel, false);
     if (!k) {
         say("root: %s: kernel module '%s' is not loaded\n", vm->name, vm->kernel);
         return false;
@@ -72,13 +44,13 @@ static bool load(const struct nova_hip *hip, const struct mb_info *mb, const str
 
 void launch(const struct nova_hip *hip, const struct mb_info *mb)
 {
-    const struct mb_module *cm = find_module(mb, ".cfg", true);
+    const struct mb_module *cm = multiboot_find_module(mb, ".cfg", true);
     if (!cm) {
         say("root: no configuration module (a boot module whose name ends in .cfg)\n");
         return;
     }
     char name[CONFIG_MODULE_MAX + 1];
-    module_name(cm, name, sizeof(name));
+    multiboot_module_name(cm, name, sizeof(name));
     const char *text = phys_map(cm->start, cm->end - cm->start, 0);
     if (!text) {
         say("root: %s cannot be mapped\n", name);

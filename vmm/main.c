@@ -30,43 +30,6 @@ static struct vm vms[2];         /* the running VM and the one it left behind at
 #define RESTARTS_MAX 16             /* resets in a row before the VMM gives up on a VM */
 #define STOP_WAIT_MS 2000
 
-/* A module's name: the last path element of the first word of its command line. */
-static void module_name(const struct mb_module *m, char *out, size_t size)
-{
-    const char *s = m->cmdline, *end = s;
-    while (*end && *end != ' ')
-        end++;
-    const char *start = end;
-    while (start > s && start[-1] != '/')
-        start--;
-    size_t n = (size_t)(end - start) < size - 1 ? (size_t)(end - start) : size - 1;
-    memcpy(out, start, n);
-    out[n] = 0;
-}
-
-static const struct mb_module *find_module(const char *name)
-{
-    char buf[CONFIG_MODULE_MAX + 1];
-    for (unsigned i = 1; i < boot.nmods; i++) {
-        module_name(&boot.mods[i], buf, sizeof(buf));
-        if (strcmp(buf, name) == 0)
-            return &boot.mods[i];
-    }
-    return 0;
-}
-
-static const struct mb_module *find_config(void)
-{
-    char buf[CONFIG_MODULE_MAX + 1];
-    for (unsigned i = 1; i < boot.nmods; i++) {
-        module_name(&boot.mods[i], buf, sizeof(buf));
-        size_t n = strlen(buf);
-        if (n > 4 && strcmp(buf + n - 4, ".cfg") == 0)
-            return &boot.mods[i];
-    }
-    return 0;
-}
-
 /* Host-physical RAM for the guest: usable memory above the floor and every module. */
 static uint64_t find_ram(uint64_t size)
 {
@@ -102,7 +65,8 @@ static const void *module_bytes(const struct mb_module *m)
 /* Build and start the VM of one configuration section; 0 when it runs. */
 static int launch(struct vm *vm, const struct config_vm *c)
 {
-    const struct mb_module *k = find_module(c->kernel), *i = c->initrd[0] ? find_module(c->initrd) : 0;
+    const struct mb_module *k = multiboot_find_module(&boot, c->kernel, false);
+    const struct mb_module *i = c->initrd[0] ? multiboot_find_module(&boot, c->initrd, false) : 0;
     if (!k) {
         printf("vmm[%s]: kernel module '%s' is not loaded\n", c->name, c->kernel);
         return -1;
@@ -173,13 +137,13 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
     }
     for (unsigned c = 0; c < cpu_num(); c++)
         thread_init_cpu(c, sel_alloc(1), utcb_alloc());
-    const struct mb_module *cm = find_config();
+    const struct mb_module *cm = multiboot_find_module(&boot, ".cfg", true);
     if (!cm) {
         printf("vmm: no configuration module (a boot module whose name ends in .cfg)\n");
         roottask_finish(&boot, 1);
     }
     char cname[CONFIG_MODULE_MAX + 1];
-    module_name(cm, cname, sizeof(cname));
+    multiboot_module_name(cm, cname, sizeof(cname));
     config_parse(cname, module_bytes(cm), cm->end - cm->start, &cfg, report, 0);
     printf("vmm: %s: %u VM(s), %u mistake(s)\n", cname, cfg.count, cfg.errors);
     /* The first VM of the file that starts runs; a reset restarts it from its configuration

@@ -23,9 +23,9 @@ void devthread_main(void *arg)
 {
     struct vm *vm = arg;
     for (;;) {
-        vm_lock(&vm->lock);
+        lock_take(&vm->lock);
         if (vm->stopped) {
-            vm_unlock(&vm->lock);
+            lock_give(&vm->lock);
             hc_sm_down(vm->timer_sm, 0, 0);
             continue;
         }
@@ -35,7 +35,7 @@ void devthread_main(void *arg)
         if (next > poll)
             next = poll;
         vm->timer_wake_ns = next;
-        vm_unlock(&vm->lock);
+        lock_give(&vm->lock);
         hc_sm_down(vm->timer_sm, 0, vm_ns_to_tsc(vm, next));
     }
 }

@@ -86,9 +86,9 @@ static void halt(struct vcpu *v)
     struct vm *vm = v->vm;
     while (!interrupt_pending(v) && !vm->stopped && !v->init_pending) {
         v->halted = true;
-        vm_unlock(&vm->lock);
+        lock_give(&vm->lock);
         hc_sm_down(v->wake_sm, 0, 0);
-        vm_lock(&vm->lock);
+        lock_take(&vm->lock);
         v->halted = false;
     }
 }
@@ -172,7 +172,7 @@ static uint64_t on_exit(struct portal_ctx *ctx, uint64_t mtd_in)
     unsigned ev = exit_decode(p->ev, a);
     v->exits[ev < VM_EVENTS ? ev : EV_INVALID]++;
 
-    vm_lock(&vm->lock);
+    lock_take(&vm->lock);
     v->in_guest = false;
     v->kick_sent = false;
     uint32_t pending_error, pending = undelivered(a, &pending_error);
@@ -183,12 +183,12 @@ static uint64_t on_exit(struct portal_ctx *ctx, uint64_t mtd_in)
         vm_stop(vm, VM_STOP_FAULT, "unhandled exit");
     if (vm->stopped) {
         v->dead = true;
-        vm_unlock(&vm->lock);
+        lock_give(&vm->lock);
         return NOVA_MTD_POISON;
     }
     mtd |= VCPU_REPLY_MTD | inject(v, a, pending, pending_error);
     v->in_guest = true;
-    vm_unlock(&vm->lock);
+    lock_give(&vm->lock);
     return mtd;
 }
 

@@ -71,11 +71,10 @@ int vm_create(struct vm *vm, const char *name, uint64_t ram_phys, uint64_t ram_s
     vm->tsc_hz = ((const struct nova_hip *)NOVA_HIP_VADDR)->stc_freq;
     vm->pd = sel_alloc(1);
     vm->evt = sel_alloc(VM_VCPUS_MAX * 0x200);
-    vm->lock.sm = sel_alloc(1);
     vm->timer_sm = sel_alloc(1);
     vm->stop_sm = sel_alloc(1);
     unsigned st = hc_create_pd(vm->pd, ROOT);
-    st |= hc_create_sm(vm->lock.sm, ROOT, 0);
+    st |= lock_init(&vm->lock, sel_alloc(1));
     st |= hc_create_sm(vm->timer_sm, ROOT, 0);
     st |= hc_create_sm(vm->stop_sm, ROOT, 0);
     if (st != NOVA_SUCCESS || map_ram(vm) != NOVA_SUCCESS) {
@@ -130,9 +129,9 @@ bool vm_wait_dead(struct vm *vm, unsigned ms)
         struct vcpu *v = &vm->vcpu[i];
         if (v->state == VCPU_WAIT_SIPI)
             continue; /* never ran */
-        vm_lock(&vm->lock);
+        lock_take(&vm->lock);
         vdev_vcpu_kick(vm, i); /* a vCPU in the guest exits now and gets its POISON */
-        vm_unlock(&vm->lock);
+        lock_give(&vm->lock);
         WAIT_UNTIL(v->dead, ms);
         if (!v->dead)
             return false;

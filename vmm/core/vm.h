@@ -5,10 +5,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <lock.h>
 #include <portal.h>
 
 #include "core/bus.h"
-#include "core/lock.h"
 #include "dev/acpi_pm.h"
 #include "dev/debugcon.h"
 #include "dev/hpet.h"
@@ -64,7 +64,7 @@ struct vm {
     uint64_t ram_size, ram_phys;
     unsigned nvcpus;
     struct vcpu vcpu[VM_VCPUS_MAX];
-    struct vm_lock lock;
+    struct lock lock;
     struct bus pio, mmio;
     uint64_t tsc0, tsc_hz;      /* host TSC at creation: guest time 0 */
     uint64_t wallclock0;        /* host wall clock at tsc0 */

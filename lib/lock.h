@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* A mutex for the root task's threads and portal handlers: a counter, and a semaphore on which
-   contenders block (a holder preempted on the same CPU must not be spun on). */
+/* A mutex for user tasks' threads and portal handlers (root task, VMM): a counter, and a
+   semaphore on which contenders block (a holder preempted on the same CPU must not be spun on). */
 #pragma once
 
 #include <hc.h>
