@@ -200,7 +200,8 @@ int vcpu_create(struct vm *vm, unsigned id, unsigned cpu)
     v->cpu = cpu;
     v->state = id == 0 ? VCPU_STARTING : VCPU_WAIT_SIPI;
     lapic_init(&v->lapic, vm, id, id == 0);
-    v->msr_mtrr_def = 0xc06; /* MTRRs enabled, default write-back */
+    v->msr_mtrr_def = 0xc06;   /* MTRRs enabled, default write-back */
+    v->msr_misc_enable = 1;    /* fast string operations, as firmware leaves it */
     v->ec = sel_alloc(1);
     v->wake_sm = sel_alloc(1);
     uint64_t handler = sel_alloc(1), stack = stack_alloc(), utcb = utcb_alloc();
