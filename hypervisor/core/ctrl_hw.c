@@ -4,29 +4,20 @@
 #include "core/ctrl_hw.h"
 #include "core/console.h"
 #include "core/memory.h"
+#include "x86/acpi_pm.h"
 #include "x86/acpi_tables.h"
 #include "x86/cpu.h"
+#include "x86/suspend.h"
 #include "x86/tsc.h"
 
 #include <nova/descriptors.h>
 #include <nova/status.h>
 
-#define PM1_SLP_TYP_SHIFT   10
-#define PM1_SLP_TYP_MASK    (7u << PM1_SLP_TYP_SHIFT)
-#define PM1_SLP_EN          (1u << 13)
 #define CF9_RESET           0x06        /* PCI reset control: full reset */
 #define KBC_CMD             0x64
 #define KBC_PULSE_RESET     0xfe
 #define GAS_SYSTEM_IO       1
 #define GAS_SYSTEM_MEMORY   0
-
-static void pm1_write(uint16_t port, unsigned slp_typ)
-{
-    if (!port)
-        return;
-    uint16_t v = (uint16_t)((inw(port) & ~PM1_SLP_TYP_MASK) | (slp_typ << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN);
-    outw(port, v);
-}
 
 static __attribute__((noreturn)) void platform_reset(void)
 {
@@ -54,14 +45,13 @@ static unsigned sleep_state(uint64_t desc)
         return a || b ? NOVA_BAD_PAR : (platform_reset(), NOVA_SUCCESS);
     if (s == 0 || s == 6)
         return NOVA_BAD_PAR;
-    if (!acpi.pm_cnt_port[0])
+    if (!acpi_pm_present())
         return NOVA_BAD_FTR; /* no ACPI PM1 control block */
     if (s <= NOVA_SLEEP_S_MAX_SHALLOW)
-        return NOVA_BAD_FTR; /* shallow states need the kernel's state saved and restored: not yet */
+        return suspend_enter(s, a, b);
     kprintf_final("nova: entering S%u\n", s);
     cli();
-    pm1_write(acpi.pm_cnt_port[1], b);
-    pm1_write(acpi.pm_cnt_port[0], a);
+    acpi_pm_sleep(a, b);
     tsc_delay_us(1000000);
     kprintf_final("nova: the platform did not enter S%u\n", s);
     cpu_stop();

@@ -13,6 +13,7 @@
 #include "x86/paging.h"
 #include "x86/percpu.h"
 #include "x86/smp_layout.h"
+#include "x86/suspend.h"
 #include "x86/timer.h"
 #include "x86/tlb.h"
 
@@ -163,6 +164,7 @@ void schedule(void)
     struct percpu *c = this_cpu();
     struct runqueue *q = &rq[c->id];
     for (;;) {
+        suspend_point(); /* a sleep state is under way: wait here with the current EC saved */
         struct sc *sc = pick(q);
         program_timer(q, c->id);
         if (sc)

@@ -13,7 +13,10 @@
 #define RSDP_V1_LEN         20
 #define SDT_OFF_LEN         4
 #define SDT_HDR_LEN         36
+#define FADT_OFF_FACS       36
 #define FADT_OFF_SMI_CMD    48
+#define FADT_OFF_PM1A_EVT   56
+#define FADT_OFF_PM1B_EVT   60
 #define FADT_OFF_PM1A_CNT   64
 #define FADT_OFF_PM1B_CNT   68
 #define FADT_OFF_PM2_CNT    76
@@ -29,6 +32,7 @@
 #define FADT_OFF_RESET_REG  116
 #define FADT_OFF_RESET_VAL  128
 #define FADT_RESET_REG_SUP  (1u << 10)
+#define FADT_OFF_X_FACS     132
 #define MADT_LAPIC_ENABLED  1u
 #define BIOS_AREA_START     0xe0000
 #define BIOS_AREA_END       0x100000
@@ -75,7 +79,12 @@ static void parse_fadt(const uint8_t *t)
     uint32_t len = rd32(t + SDT_OFF_LEN);
     if (len < FADT_OFF_PM2_CNT_LEN + 1)
         return;
+    acpi.facs = rd32(t + FADT_OFF_FACS);
+    if (len >= FADT_OFF_X_FACS + 8 && rd64(t + FADT_OFF_X_FACS))
+        acpi.facs = rd64(t + FADT_OFF_X_FACS); /* ACPI 2.0+: the 64-bit field wins when set */
     acpi.smi_cmd = (uint16_t)rd32(t + FADT_OFF_SMI_CMD);
+    acpi.pm1_evt_port[0] = (uint16_t)rd32(t + FADT_OFF_PM1A_EVT);
+    acpi.pm1_evt_port[1] = (uint16_t)rd32(t + FADT_OFF_PM1B_EVT);
     acpi.pm_cnt_port[0] = (uint16_t)rd32(t + FADT_OFF_PM1A_CNT);
     acpi.pm_cnt_port[1] = (uint16_t)rd32(t + FADT_OFF_PM1B_CNT);
     acpi.pm_cnt_port[2] = (uint16_t)rd32(t + FADT_OFF_PM2_CNT);

@@ -15,6 +15,8 @@ struct acpi_facts {
     uint16_t smi_cmd;           /* 0 when absent */
     uint16_t pm_cnt_port[3];    /* PM1a_CNT, PM1b_CNT, PM2_CNT (0 when absent or not I/O) */
     uint8_t pm_cnt_len[3];
+    uint16_t pm1_evt_port[2];   /* PM1a_EVT, PM1b_EVT: status then enable (0 when absent) */
+    uint64_t facs;              /* physical address of the FACS (waking vector), 0 when absent */
     uint64_t lapic;             /* MADT local APIC address */
     unsigned nioapic;
     uint64_t ioapic[ACPI_MAX_IOAPICS];

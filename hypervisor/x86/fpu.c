@@ -87,3 +87,13 @@ void fpu_switch(struct ec *ec)
     restore(ec->fpu_area);
     c->fpu_owner = ec;
 }
+
+void fpu_save_cpu(void)
+{
+    struct percpu *c = this_cpu();
+    if (!c->fpu_owner)
+        return;
+    set_cr0(get_cr0() & ~(uint64_t)CR0_TS);
+    save(c->fpu_owner->fpu_area);
+    c->fpu_owner = NULL;
+}

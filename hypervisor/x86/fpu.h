@@ -12,3 +12,5 @@ void fpu_init_cpu(void);
 void *fpu_area_create(void);
 /* Called when ec is about to run on this CPU: give it the FPU, or make FPU use fault (#NM). */
 void fpu_switch(struct ec *ec);
+/* Before this CPU loses its registers (sleep): put the owner's state into its area, own nothing. */
+void fpu_save_cpu(void);

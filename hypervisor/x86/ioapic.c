@@ -20,6 +20,7 @@ static struct ioapic {
     unsigned gsi_base, pins;
     struct spinlock lock;
     uint32_t rte_low[240];      /* what we programmed, so mask changes keep the rest */
+    uint32_t rte_high[240];     /* and the destinations, for ioapic_resume */
 } ioapics[ACPI_MAX_IOAPICS];
 static unsigned nioapic;
 
@@ -81,6 +82,7 @@ void ioapic_route(unsigned gsi, uint8_t vector, uint32_t apic_id, bool level, bo
     wr(a, IOAPIC_RTE(pin) + 1, apic_id << 24);
     wr(a, IOAPIC_RTE(pin), low);
     a->rte_low[pin] = low;
+    a->rte_high[pin] = apic_id << 24;
     spin_unlock(&a->lock);
 }
 
@@ -95,4 +97,16 @@ void ioapic_mask(unsigned gsi, bool masked)
     a->rte_low[pin] = low;
     wr(a, IOAPIC_RTE(pin), low);
     spin_unlock(&a->lock);
+}
+
+void ioapic_resume(void)
+{
+    for (unsigned i = 0; i < nioapic; i++) {
+        struct ioapic *a = &ioapics[i];
+        for (unsigned p = 0; p < a->pins; p++) {
+            wr(a, IOAPIC_RTE(p), RTE_MASKED);
+            wr(a, IOAPIC_RTE(p) + 1, a->rte_high[p]);
+            wr(a, IOAPIC_RTE(p), a->rte_low[p]);
+        }
+    }
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #define AP_START_TIMEOUT_US 1000000 /* TCG can be slow to schedule a new vCPU */
+#define AP_START_ATTEMPTS   3
 
 struct trampoline_params {
     uint64_t cr3, efer, stack, entry, arg;
@@ -68,6 +69,38 @@ static int wait_online(struct percpu *c)
     return 1;
 }
 
+void smp_trampoline_install(void)
+{
+    char *page = phys_to_virt(TRAMPOLINE_PHYS);
+    memcpy(page, trampoline_start, (size_t)(trampoline_end - trampoline_start));
+    struct trampoline_params *p = (struct trampoline_params *)(page + TRAMPOLINE_PARAMS);
+    p->cr3 = virt_to_phys(boot_pml4);
+    p->efer = rdmsr(MSR_EFER);
+}
+
+void smp_trampoline_target(struct percpu *c, void (*entry)(struct percpu *))
+{
+    struct trampoline_params *p = phys_to_virt(TRAMPOLINE_PHYS + TRAMPOLINE_PARAMS);
+    p->stack = c->kstack_top;
+    p->entry = (uint64_t)entry;
+    p->arg = (uint64_t)c;
+}
+
+/* Another INIT-SIPI-SIPI when the first did not take: firmware may have sent the AP its own
+   start-up sequence just before (SeaBIOS does on S3 resume), and under QEMU an INIT that
+   arrives while the previous one is still pending is merged with it, so our SIPIs find the AP
+   running the firmware's code. */
+bool smp_start_cpu(struct percpu *c, void (*entry)(struct percpu *))
+{
+    smp_trampoline_target(c, entry);
+    for (unsigned i = 0; i < AP_START_ATTEMPTS; i++) {
+        lapic_start_ap(c->apic_id, TRAMPOLINE_PHYS >> PAGE_SHIFT);
+        if (wait_online(c))
+            return true;
+    }
+    return false;
+}
+
 void smp_boot(const struct mb_info *mb)
 {
     uint32_t self = lapic_id();
@@ -78,13 +111,7 @@ void smp_boot(const struct mb_info *mb)
         kprintf("nova: warning: page %#x is not free, application processors stay off\n", TRAMPOLINE_PHYS);
         return;
     }
-    char *page = phys_to_virt(TRAMPOLINE_PHYS);
-    size_t size = (size_t)(trampoline_end - trampoline_start);
-    memcpy(page, trampoline_start, size);
-    struct trampoline_params *p = (struct trampoline_params *)(page + TRAMPOLINE_PARAMS);
-    p->cr3 = virt_to_phys(boot_pml4);
-    p->efer = rdmsr(MSR_EFER);
-    p->entry = (uint64_t)ap_main;
+    smp_trampoline_install();
     paging_identity_low(1);
 
     for (unsigned i = 0; i < acpi.ncpus && cpu_count < MAX_CPUS; i++) {
@@ -95,10 +122,7 @@ void smp_boot(const struct mb_info *mb)
             kprintf("nova: warning: out of memory for CPU with APIC ID %u\n", acpi.apic_id[i]);
             break;
         }
-        p->stack = c->kstack_top;
-        p->arg = (uint64_t)c;
-        lapic_start_ap(acpi.apic_id[i], TRAMPOLINE_PHYS >> PAGE_SHIFT);
-        if (!wait_online(c)) {
+        if (!smp_start_cpu(c, ap_main)) {
             kprintf("nova: warning: CPU with APIC ID %u did not start\n", acpi.apic_id[i]);
             continue; /* its memory stays allocated: the CPU might still wake up and use it */
         }

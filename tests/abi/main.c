@@ -32,6 +32,7 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
         unsigned ts = thread_init_cpu(cpu, sel_alloc(1), utcb_alloc());
         suite_case("thread_startup_portal", ts == NOVA_SUCCESS, "cpu %u: %s", cpu, nova_status_name(ts));
     }
+    cases_suspend(boot.nmods ? boot.mods[0].cmdline : ""); /* the rest of the suite runs after wakeup */
     cases_create();
     cases_ipc();
     cases_events();
