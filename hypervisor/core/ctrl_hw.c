@@ -7,6 +7,7 @@
 #include "x86/acpi_pm.h"
 #include "x86/acpi_tables.h"
 #include "x86/cpu.h"
+#include "x86/qos.h"
 #include "x86/suspend.h"
 #include "x86/tsc.h"
 
@@ -66,9 +67,7 @@ unsigned ctrl_hw(unsigned op, uint64_t desc)
     case NOVA_CTRL_HW_CAT_L3:
     case NOVA_CTRL_HW_CAT_L2:
     case NOVA_CTRL_HW_MBA:
-        /* Cache and memory-bandwidth allocation (Intel RDT) are not programmed yet: BAD_FTR,
-           which is also the answer where the CPU lacks them (QEMU's CPUs do). */
-        return NOVA_BAD_FTR;
+        return qos_ctrl(op, desc); /* BAD_FTR where the CPU has no RDT allocation (QEMU's CPUs) */
     default:
         return NOVA_BAD_PAR;
     }

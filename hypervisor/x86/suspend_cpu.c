@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What one CPU loses in a sleep state: its control registers, MSRs, local APIC and TSC. */
+/* What one CPU loses in a sleep state: its control registers, MSRs, local APIC, QOS and TSC. */
 
 #include "x86/suspend_cpu.h"
 #include "x86/cpu.h"
@@ -9,6 +9,7 @@
 #include "x86/lapic.h"
 #include "x86/paging.h"
 #include "x86/percpu.h"
+#include "x86/qos.h"
 #include "x86/smp_layout.h"
 #include "x86/tlb.h"
 #include "x86/vcpu.h"
@@ -90,6 +91,7 @@ void suspend_cpu_restore(struct percpu *c)
     if (s->thermal)
         lapic_write(LAPIC_LVT_THERMAL, s->lvt_thermal);
     lapic_write(LAPIC_ESR, 0);
+    qos_resume_cpu();
 
     /* The STC keeps its value across a shallow sleep state (spec 3.1). */
     wrmsr(MSR_TSC, (uint64_t)((int64_t)rdtsc() + tsc_delta));

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What one CPU loses in a sleep state: its control registers, MSRs, local APIC and TSC. */
+/* What one CPU loses in a sleep state: its control registers, MSRs, local APIC, QOS and TSC. */
 #pragma once
 
 struct percpu;

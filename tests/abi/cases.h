@@ -23,6 +23,8 @@ void cases_irq(const struct nova_hip *hip);
 void cases_memory(const struct nova_hip *hip);
 void cases_stress(void);
 void cases_sanity(void);
+/* ctrl_hw QOS operations on every CPU, and sleep descriptors nobody accepts. */
+void cases_qos(void);
 /* S3 and wakeup, only when cmdline has the word "s3" (the harness must wake QEMU up). */
 void cases_suspend(const char *cmdline);
 

@@ -43,6 +43,7 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
     cases_quota();
     cases_lifetime();
     cases_irq(hip);
+    cases_qos();
     cases_stress();
     cases_sanity();
 
