@@ -2,6 +2,7 @@
 /* Buddy allocator for the kernel's page pool (the .kmem part of the image). */
 
 #include "core/pmm.h"
+#include "core/console.h"
 #include "core/memory.h"
 #include "core/spinlock.h"
 
@@ -16,7 +17,8 @@ struct free_block {
     struct free_block *next, *prev;
 };
 
-static uintptr_t pool_base;
+static uintptr_t pool_base;         /* the first page, in the kernel image window */
+static uint64_t pool_phys;          /* and its physical address */
 static size_t pool_pages, free_pages;
 static uint8_t free_order[PMM_MAX_PAGES]; /* order of the free block starting at a page, or NOT_FREE */
 static struct free_block free_list[PMM_MAX_ORDER + 1];
@@ -27,9 +29,12 @@ static struct free_block *block(size_t idx)
     return (struct free_block *)(pool_base + idx * PAGE_SIZE);
 }
 
+/* A pool page is reachable through two aliases: the image window (what page_alloc returns) and
+   the direct map (page tables are found through their entries' physical addresses). Both index
+   the same page, so the index comes from the physical address. */
 static size_t index_of(const void *p)
 {
-    return ((uintptr_t)p - pool_base) / PAGE_SIZE;
+    return (size_t)((virt_to_phys(p) - pool_phys) >> PAGE_SHIFT);
 }
 
 static void list_add(unsigned order, size_t idx)
@@ -67,6 +72,7 @@ static void insert_merged(size_t idx, unsigned order)
 void pmm_init(void *start, void *end)
 {
     pool_base = ALIGN_UP((uintptr_t)start, PAGE_SIZE);
+    pool_phys = virt_to_phys((void *)pool_base);
     pool_pages = (ALIGN_DOWN((uintptr_t)end, PAGE_SIZE) - pool_base) / PAGE_SIZE;
     if (pool_pages > PMM_MAX_PAGES)
         pool_pages = PMM_MAX_PAGES;
@@ -103,12 +109,32 @@ void *page_alloc(unsigned order)
     return p;
 }
 
+/* Whether any page of the block of 2^order pages at idx is free already. */
+static bool overlaps_free(size_t idx, unsigned order)
+{
+    for (unsigned o = order; o <= PMM_MAX_ORDER; o++) { /* a free block as large or larger holds it */
+        size_t base = idx & ~(((size_t)1 << o) - 1);
+        if (free_order[base] == o)
+            return true;
+    }
+    for (size_t i = idx; i < idx + ((size_t)1 << order); i++) /* a smaller free block inside it */
+        if (free_order[i] != NOT_FREE)
+            return true;
+    return false;
+}
+
 void page_free(void *p, unsigned order)
 {
     if (!p)
         return;
+    size_t idx = index_of(p);
+    if (order > PMM_MAX_ORDER || idx >= pool_pages || (idx & (((size_t)1 << order) - 1)) ||
+        idx + ((size_t)1 << order) > pool_pages)
+        panic("page_free: %p (order %u) is not a block of the page pool", p, order);
     spin_lock(&pmm_lock);
-    insert_merged(index_of(p), order);
+    if (overlaps_free(idx, order))
+        panic("page_free: %p (order %u) is free already", p, order);
+    insert_merged(idx, order);
     free_pages += (size_t)1 << order;
     spin_unlock(&pmm_lock);
 }

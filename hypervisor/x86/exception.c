@@ -102,12 +102,12 @@ void exc_handler_user(struct cpu_regs *r)
         cpu_stop();
     }
     ec->cont = ec_ret_iret;
-    if (ec->dead)
-        schedule(); /* destroyed on another CPU while it ran here */
-    if (r->vector >= VEC_FIRST_IRQ) {
+    if (r->vector >= VEC_FIRST_IRQ) { /* even for a dead EC: the EOI, and a shootdown's flush, must happen */
         interrupt(r->vector);
         schedule();
     }
+    if (ec->dead)
+        schedule(); /* destroyed on another CPU while it ran here */
     if (r->vector == VEC_PF)
         ec->fault_addr = get_cr2();
     if (!deliverable(r->vector)) {
