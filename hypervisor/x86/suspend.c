@@ -84,7 +84,7 @@ static void finish(unsigned status)
        CPU has not passed an RCU quiescent point since then. */
     if (status != NOVA_SUCCESS)
         req.caller->regs.rdi = status;
-    kprintf("nova: S%u %s\n", req.s, status == NOVA_SUCCESS ? "left, every CPU is back" : "not entered");
+    kprintf("nova: S%u %s\n", req.s, status == NOVA_SUCCESS ? "left" : "not entered or CPUs did not stop");
     set_state(IDLE);
     __atomic_store_n(&req.busy, 0, __ATOMIC_RELEASE);
 }
@@ -113,11 +113,17 @@ static __attribute__((noreturn)) void wake_bsp(struct percpu *c)
     ioapic_resume();
     acpi_pm_clear_wake();
     set_state(RESUMING);
+    unsigned back = 1;
     for (unsigned i = 1; i < cpu_count; i++) {
         __atomic_store_n(&cpus[i]->online, 0, __ATOMIC_RELAXED);
-        if (!smp_start_cpu(cpus[i], wake_ap))
+        if (smp_start_cpu(cpus[i], wake_ap))
+            back++;
+        else { /* it holds no kernel object any more: RCU must not wait for it */
+            __atomic_store_n(&cpus[i]->idle, 1, __ATOMIC_RELEASE);
             kprintf("nova: warning: CPU %u (APIC ID %u) did not come back\n", i, cpus[i]->apic_id);
+        }
     }
+    kprintf("nova: %u of %u CPUs back\n", back, cpu_count);
     undo_wakeup_path();
     finish(NOVA_SUCCESS);
     schedule();
