@@ -106,10 +106,10 @@ def s3_iso(tmp_path_factory):
 
 
 @pytest.mark.parametrize("machine", ["q35", "pc"])
-@pytest.mark.parametrize("smp", [1, 2], ids=lambda n: f"smp{n}")
+@pytest.mark.parametrize("smp", [1, 4], ids=lambda n: f"smp{n}")
 def test_s3_suspend_and_wakeup(s3_iso, machine, smp):
     """ctrl_hw S3 from the conformance task: QEMU reports 'suspended', system_wakeup resumes, the
-    call returns SUCCESS, every CPU runs again, and the whole suite passes afterwards. With two
+    call returns SUCCESS, every CPU runs again, and the whole suite passes afterwards. With four
     CPUs a second sleep is requested from CPU 1."""
     qmp_dir = tempfile.mkdtemp(prefix="nova-qmp-")
     qmp_path = os.path.join(qmp_dir, "qmp")
