@@ -16,6 +16,8 @@
 #define ROOT            NOVA_SEL_PD_ROOT
 #define CPUID7_EBX_PQE  (1u << 15)
 #define QOS_OPS         4
+#define MAX_CPUS        16
+#define STACK_SIZE      4096
 
 static unsigned ctrl_hw(unsigned op, uint64_t desc)
 {
@@ -96,12 +98,14 @@ static void check(unsigned cpu, const struct qos_result *r)
 
 void cases_qos(void)
 {
-    static struct qos_result results[16];
-    unsigned n = cpu_num() < 16 ? cpu_num() : 16;
+    static struct qos_result results[MAX_CPUS];
+    /* Own stacks: the shared pool (res.h) is sized for the rest of the suite. */
+    static uint8_t stacks[MAX_CPUS][STACK_SIZE] __attribute__((aligned(16)));
+    unsigned n = cpu_num() < MAX_CPUS ? cpu_num() : MAX_CPUS;
     probe(&results[0]);
     for (unsigned cpu = 1; cpu < n; cpu++)
-        thread_start(sel_alloc(1), sel_alloc(1), cpu, utcb_alloc(), stack_alloc(), 50, 5, probe_thread,
-                     &results[cpu]);
+        thread_start(sel_alloc(1), sel_alloc(1), cpu, utcb_alloc(), (uint64_t)(stacks[cpu] + STACK_SIZE), 50, 5,
+                     probe_thread, &results[cpu]);
     for (unsigned cpu = 0; cpu < n; cpu++) {
         WAIT_UNTIL(results[cpu].done, 2000);
         if (!results[cpu].done)

@@ -5,6 +5,7 @@
    interrupt routed before the sleep and the timer must all work afterwards. */
 
 #include "cases.h"
+#include "suspend_vm.h"
 #include <res.h>
 #include <suite.h>
 
@@ -26,6 +27,7 @@
 #define QEMU_S3_SLP_TYPB 1
 
 #define MAX_WORKERS     16
+#define STACK_SIZE      4096
 #define RTC_INDEX       0x70
 #define RTC_DATA        0x71
 #define RTC_A           0x0a
@@ -61,6 +63,8 @@ struct worker {
 };
 
 static struct worker workers[MAX_WORKERS];
+/* Own stacks: the shared pool (res.h) is sized for the rest of the suite. */
+static uint8_t worker_stacks[MAX_WORKERS][STACK_SIZE] __attribute__((aligned(16)));
 
 /* The root task's side of a sleep (spec 5.5.1: devices back to D0 after wakeup is the caller's
    job): the command register, BARs and interrupt line of every PCI function on bus 0, which
@@ -174,7 +178,7 @@ static void start_workers(void)
         w->block_sm = sel_alloc(1);
         hc_create_sm(w->block_sm, ROOT, 0);
         uint64_t ec = sel_alloc(1), sc = sel_alloc(1);
-        uint64_t *sp = (uint64_t *)stack_alloc() - 2;
+        uint64_t *sp = (uint64_t *)(worker_stacks[cpu] + STACK_SIZE) - 2;
         sp[0] = (uint64_t)worker;
         sp[1] = cpu;
         hc_create_ec(ec, ROOT, utcb_alloc(), cpu, (uint64_t)sp, thread_evt(cpu), NOVA_CREATE_EC_T | NOVA_CREATE_EC_F);
@@ -238,6 +242,14 @@ static void rtc_check(uint64_t sm)
     assign_rtc(sm, NOVA_ASSIGN_INT_M);
 }
 
+/* The vCPU's exit count still moves. */
+static bool vm_runs(void)
+{
+    uint64_t before = suspend_vm_exits();
+    WAIT_UNTIL(suspend_vm_exits() != before, 2000);
+    return suspend_vm_exits() != before;
+}
+
 static void first_sleep(void)
 {
     uint64_t nap = sel_alloc(1);
@@ -246,6 +258,12 @@ static void first_sleep(void)
     unsigned stuck = 0;
     int spin = workers_spin(&stuck);
     suite_case("s3_workers_spin_before", spin, "the thread on cpu %u does not run", stuck);
+    /* A guest in SVM on the last CPU, sharing it round robin with that CPU's worker. */
+    bool vm = suspend_vm_start(cpu_num() - 1, 10);
+    if (vm)
+        suite_case("s3_vcpu_runs_before", vm_runs(), "no VMMCALL exits");
+    else
+        suite_skip("s3_vcpu_runs_before", "no SVM");
 
     set_xmm0(pattern(0)); /* our own FPU state, in CPU 0's registers during the sleep */
     uint64_t before = rdtsc_now();
@@ -266,6 +284,10 @@ static void first_sleep(void)
             bad = cpu + 1;
     }
     suite_case("s3_fpu_state_kept", !bad, "XMM0 of the thread on cpu %u changed", bad - 1);
+    if (vm)
+        suite_case("s3_vcpu_runs_after", vm_runs(), "no VMMCALL exits since the wakeup");
+    else
+        suite_skip("s3_vcpu_runs_after", "no SVM");
     rtc_check(rtc_sm);
 }
 
@@ -298,4 +320,5 @@ void cases_suspend(const char *cmdline)
     second_sleep();
     for (unsigned cpu = 1; cpu < cpu_num() && cpu < MAX_WORKERS; cpu++)
         workers[cpu].quit = 1; /* the rest of the suite wants these CPUs */
+    suspend_vm_stop();
 }

@@ -44,7 +44,7 @@ S3_TIMEOUT = 240  # the whole conformance suite runs after the wakeups
 # QEMU keeps S3 out of its DSDT and refuses system_wakeup unless this is set.
 S3_ENABLE = {"q35": "ICH9-LPC.disable_s3=0", "pc": "PIIX4_PM.disable_s3=0"}
 S3_CASES = ["ctrl_hw_s3_success", "s3_stc_monotonic", "s3_timeout_fires", "s3_every_cpu_runs",
-            "s3_fpu_state_kept", "s3_ioapic_route_kept"]
+            "s3_fpu_state_kept", "s3_ioapic_route_kept", "s3_vcpu_runs_after"]
 S3_SMP_CASES = ["ctrl_hw_s3_from_other_cpu", "s3_again_every_cpu_runs"]
 
 
