@@ -41,6 +41,7 @@ static struct {
     unsigned s, slp_typa, slp_typb;
     struct ec *caller;
     unsigned parked;            /* APs that have saved their state and spin in park() */
+    unsigned aps;               /* how many must: the APs that are online */
 } req;
 
 static uint8_t low_page[PAGE_SIZE]; /* what the trampoline page held: it is not ours */
@@ -115,7 +116,8 @@ static __attribute__((noreturn)) void wake_bsp(struct percpu *c)
     set_state(RESUMING);
     unsigned back = 1;
     for (unsigned i = 1; i < cpu_count; i++) {
-        __atomic_store_n(&cpus[i]->online, 0, __ATOMIC_RELAXED);
+        if (!__atomic_exchange_n(&cpus[i]->online, 0, __ATOMIC_RELAXED))
+            continue; /* lost in an earlier wakeup */
         if (smp_start_cpu(cpus[i], wake_ap))
             back++;
         else { /* it holds no kernel object any more: RCU must not wait for it */
@@ -163,7 +165,7 @@ static void park(void)
 static unsigned wait_parked(void)
 {
     uint64_t end = rdtsc() + tsc_hz / 1000000 * PARK_TIMEOUT_US;
-    while (__atomic_load_n(&req.parked, __ATOMIC_ACQUIRE) < cpu_count - 1) {
+    while (__atomic_load_n(&req.parked, __ATOMIC_ACQUIRE) < req.aps) {
         if (rdtsc() > end)
             return NOVA_ABORTED;
         tlb_flush_pending();
@@ -212,9 +214,12 @@ unsigned suspend_enter(unsigned s, unsigned slp_typa, unsigned slp_typb)
     req.slp_typa = slp_typa;
     req.slp_typb = slp_typb;
     req.parked = 0;
+    req.aps = 0;
+    for (unsigned i = 1; i < cpu_count; i++)
+        req.aps += __atomic_load_n(&cpus[i]->online, __ATOMIC_ACQUIRE) != 0; /* not one lost in a wakeup */
     set_state(PARKING);
     for (unsigned i = 0; i < cpu_count; i++)
-        if (i != c->id)
+        if (i != c->id && __atomic_load_n(&cpus[i]->online, __ATOMIC_ACQUIRE))
             lapic_send_ipi(cpus[i]->apic_id, VEC_IPI_RESCHED); /* into the kernel, to schedule() */
     schedule();
 }
