@@ -93,10 +93,10 @@ static uint64_t leaf_as_4k(uint64_t e, unsigned level, uint64_t va)
     return (base + (va & (size - 1) & ~0xfffull)) | (e & ~PTE_ADDR & ~PTE_PS & ~PTE_PAT_LARGE) | pat;
 }
 
-/* Release a page table and everything below it. */
+/* Release a page table of the given level (0: a PT, whose entries map pages) and every table below it. */
 static void free_table(uint64_t *table, unsigned level, struct quota *q)
 {
-    if (level > 1)
+    if (level > 0)
         for (unsigned i = 0; i < PT_ENTRIES; i++)
             if ((table[i] & PTE_P) && !(table[i] & PTE_PS))
                 free_table(phys_to_virt(table[i] & PTE_ADDR), level - 1, q);
