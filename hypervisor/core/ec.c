@@ -10,7 +10,6 @@
 #include "core/sc.h"
 #include "core/sched.h"
 #include "core/slab.h"
-#include "core/sm.h"
 #include "core/timeout.h"
 #include "core/ipc.h"
 #include "core/rcu.h"
@@ -46,8 +45,7 @@ struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt
     }
     ec->obj.type = KOBJ_EC;
     ec->obj.q = q;
-    ec->pd = pd;
-    kobject_get(&pd->obj);
+    ec->pd = pd; /* the caller's reference to pd */
     ec->utcb_va = utcb_va;
     ec->evt = evt;
     ec->cpu = cpu;
@@ -75,14 +73,11 @@ static void load_io_bitmap(struct percpu *c, struct pd *pd)
     c->tss.tss.iomap_base = offsetof(struct tss_io, bitmap);
 }
 
+/* Switch to ec first, so that the quiescent point finds this CPU holding nothing but ec (and
+   what ec holds): not the address space of an EC that died here, for instance. */
 void ec_resume(struct ec *ec)
 {
     struct percpu *c = this_cpu();
-    rcu_quiescent();
-    if (ec->recall && (ec->cont == ec_ret_sysret || ec->cont == ec_ret_iret || ec->cont == vcpu_run)) {
-        ec->recall = false;
-        ec->cont = ec_event_recall_cont; /* on its way back to user mode: raise the recall event */
-    }
     c->current = ec;
     gdt_set_frame(c, (uint64_t)(&ec->regs + 1));
     if (ec->vcpu.backend) {
@@ -90,6 +85,13 @@ void ec_resume(struct ec *ec)
     } else {
         tlb_activate_guest(c, NULL);
         tlb_activate(c, ec->pd);
+    }
+    rcu_quiescent();
+    if (!c->current)
+        schedule(); /* ec was destroyed on another CPU just now: it never runs again */
+    if (ec->recall && (ec->cont == ec_ret_sysret || ec->cont == ec_ret_iret || ec->cont == vcpu_run)) {
+        ec->recall = false;
+        ec->cont = ec_event_recall_cont; /* on its way back to user mode: raise the recall event */
     }
     load_io_bitmap(c, ec->pd);
     fpu_switch(ec);
@@ -144,10 +146,28 @@ void ec_kill(struct ec *ec, const char *why)
     schedule();
 }
 
+void ec_forget_dead(struct percpu *c)
+{
+    struct ec *cur = c->current;
+    if (cur && __atomic_load_n(&cur->dead, __ATOMIC_ACQUIRE)) {
+        c->current = NULL;
+        tlb_activate_guest(c, NULL);
+        tlb_activate(c, NULL);
+    }
+    if (c->active_pd && __atomic_load_n(&c->active_pd->dead, __ATOMIC_ACQUIRE))
+        tlb_activate(c, NULL); /* a vCPU ran here last: they leave CR3 as it was */
+    struct ec *owner = __atomic_load_n(&c->fpu_owner, __ATOMIC_ACQUIRE);
+    if (owner && __atomic_load_n(&owner->dead, __ATOMIC_ACQUIRE)) /* its state is of no use to anyone */
+        __atomic_compare_exchange_n(&c->fpu_owner, &owner, NULL, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+}
+
+/* After the grace period: no CPU runs the EC (or its vCPU in guest mode) any more. */
 static void ec_free(struct rcu_item *r)
 {
     struct ec *ec = (struct ec *)((char *)r - offsetof(struct ec, obj.rcu));
     struct quota *q = ec->obj.q;
+    if (ec->vcpu.backend)
+        vcpu_destroy(ec); /* first: its pages keep ec->pd's quota, hence the PD, alive */
     if (ec->fpu_area) {
         page_free(ec->fpu_area, 0);
         quota_give(q, PAGE_SIZE);
@@ -159,21 +179,17 @@ static void ec_free(struct rcu_item *r)
 void ec_destroy(struct ec *ec)
 {
     ipc_abort(ec); /* marks it dead; a caller learns ABORTED, helpers retry */
-    struct sm *sm = ec->blocked_sm;
-    if (sm && sm_timeout(sm, ec))
-        kobject_put(&ec->obj); /* cannot reach zero again: we are destroying it */
-    timeout_cancel(ec);
+    timeout_cancel(ec); /* no semaphore queue holds it: that would be a reference */
     if (ec->wake_sc) {
         kobject_put(&ec->wake_sc->obj);
         ec->wake_sc = NULL;
     }
+    /* A halted CPU passes no quiescent point where it could let go of ec itself (rcu.c). */
     for (unsigned i = 0; i < cpu_count; i++) {
         struct ec *owner = ec;
-        __atomic_compare_exchange_n(&cpus[i]->fpu_owner, &owner, NULL, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+        __atomic_compare_exchange_n(&cpus[i]->fpu_owner, &owner, NULL, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
     }
-    if (ec->vcpu.backend)
-        vcpu_destroy(ec);
-    else if (paging_unmap(ec->pd->pml4, ec->utcb_va, 0, &ec->pd->quota) > 0)
+    if (!ec->vcpu.backend && paging_unmap(ec->pd->pml4, ec->utcb_va, 0, &ec->pd->quota) > 0)
         tlb_shootdown(ec->pd);
     kobject_put(&ec->pd->obj);
     rcu_defer(&ec->obj.rcu, ec_free);

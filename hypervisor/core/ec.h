@@ -53,7 +53,8 @@ struct ec {
     __attribute__((noreturn)) void (*cont)(struct ec *);
 };
 
-/* The EC, its UTCB and FPU area are charged to q. */
+/* The EC, its UTCB and FPU area are charged to q. It takes over a reference to pd that the caller
+   holds (which stays the caller's when NULL is returned). */
 struct ec *ec_create(struct pd *pd, unsigned cpu, uint64_t utcb_va, uint64_t evt, enum ec_kind kind, bool fpu,
                      struct quota *q);
 /* Switch the CPU to ec (address space, TSS, I/O bitmap, FPU) and continue it. */
@@ -69,6 +70,10 @@ struct ec *ec_chain_end(struct ec *ec);
 
 /* The last reference is gone: abort its calls, unmap its UTCB, free it after a grace period. */
 void ec_destroy(struct ec *ec);
+struct percpu;
+/* At a quiescent point of CPU c, before it is published: let go of the EC c was about to run, its
+   address space and the FPU owner if they have died (rcu.c). */
+void ec_forget_dead(struct percpu *c);
 
 __attribute__((noreturn)) void ec_ret_sysret(struct ec *ec);
 __attribute__((noreturn)) void ec_ret_iret(struct ec *ec);

@@ -21,8 +21,8 @@ void ec_block(struct ec *ec)
 {
     ec->waiting = true;
     ec->wake_sc = sched_current();
-    if (ec->wake_sc)
-        kobject_get(&ec->wake_sc->obj); /* the SC stays until the EC wakes */
+    if (ec->wake_sc && !kobject_get(&ec->wake_sc->obj)) /* the SC stays until the EC wakes */
+        ec->wake_sc = NULL; /* its last capability went on another CPU just now */
 }
 
 void ec_wake(struct ec *ec)
@@ -40,8 +40,7 @@ void ec_wake(struct ec *ec)
 /* Let every EC that waited for callee to become free try its call again. */
 static void wake_helpers(struct ec *callee)
 {
-    struct ec *h = callee->helpers;
-    callee->helpers = NULL;
+    struct ec *h = __atomic_exchange_n(&callee->helpers, NULL, __ATOMIC_ACQ_REL); /* the list is ours */
     while (h) {
         struct ec *next = h->help_next;
         ec_wake(h);
@@ -55,11 +54,16 @@ static void wake_helpers(struct ec *callee)
 static __attribute__((noreturn)) void help(struct ec *ec, struct ec *callee,
                                            __attribute__((noreturn)) void (*cont)(struct ec *))
 {
+    if (!kobject_get(&ec->obj))
+        schedule(); /* ec is being destroyed on another CPU */
     ec->cont = cont;
     ec_block(ec);
-    kobject_get(&ec->obj);
-    ec->help_next = callee->helpers;
-    callee->helpers = ec;
+    ec->help_next = __atomic_load_n(&callee->helpers, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&callee->helpers, &ec->help_next, ec, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_RELAXED))
+        ;
+    if (__atomic_load_n(&callee->dead, __ATOMIC_SEQ_CST))
+        wake_helpers(callee); /* it died meanwhile: whoever destroyed it may have woken its helpers already */
     struct ec *end = ec_chain_end(callee);
     if (ec_runnable(end))
         ec_resume(end);
@@ -75,7 +79,8 @@ static bool callee_busy(const struct ec *callee)
 static __attribute__((noreturn)) void enter_portal(struct ec *caller, struct ec *callee, const struct pt *pt,
                                                   uint32_t mtd)
 {
-    kobject_get(&caller->obj); /* held while the call is in progress */
+    if (!kobject_get(&caller->obj)) /* held while the call is in progress */
+        schedule(); /* the caller is being destroyed on another CPU */
     callee->caller = caller;
     caller->partner = callee;
     callee->waiting = false;
@@ -108,12 +113,12 @@ void ipc_call(struct ec *ec, struct pt *pt, uint32_t mtd, bool no_help)
 
 void ipc_reply(struct ec *ec, uint32_t mtd)
 {
-    struct ec *caller = ec->caller;
+    /* Claimed with an exchange: another CPU that destroys ec right now aborts the same call. */
+    struct ec *caller = __atomic_exchange_n(&ec->caller, NULL, __ATOMIC_ACQ_REL);
     ec->waiting = true;
     if (!caller)
         schedule(); /* nobody to answer: wait for the next message */
 
-    ec->caller = NULL;
     caller->partner = NULL;
     wake_helpers(ec);
     kobject_put(&caller->obj); /* still alive: the CPU is in the kernel (RCU) */
@@ -180,21 +185,20 @@ void ec_event_recall_cont(struct ec *ec)
 
 void ipc_abort(struct ec *ec)
 {
-    ec->dead = true;
-    struct ec *caller = ec->caller;
-    ec->caller = NULL;
+    __atomic_store_n(&ec->dead, true, __ATOMIC_SEQ_CST);
+    struct ec *caller = __atomic_exchange_n(&ec->caller, NULL, __ATOMIC_ACQ_REL); /* see ipc_reply */
     wake_helpers(ec);
     if (!caller)
         return;
-    caller->partner = NULL;
-    kobject_put(&caller->obj);
     if (caller->in_event) {
         caller->in_event = false;
-        caller->dead = true; /* its fault can never be handled now */
         kprintf("nova: killed EC %p: its event handler died\n", (void *)caller);
-        ipc_abort(caller);
-        return;
+        ipc_abort(caller); /* its fault can never be handled now */
+    } else {
+        caller->regs.rdi = NOVA_ABORTED;
+        caller->cont = ec_ret_sysret;
     }
-    caller->regs.rdi = NOVA_ABORTED;
-    caller->cont = ec_ret_sysret;
+    /* Only now may the caller's CPU find it at the end of its chain and resume it. */
+    __atomic_store_n(&caller->partner, NULL, __ATOMIC_RELEASE);
+    kobject_put(&caller->obj);
 }

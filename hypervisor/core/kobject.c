@@ -2,6 +2,7 @@
 /* Object lifetime: the last reference tears an object down; its memory goes after a grace period. */
 
 #include "core/kobject.h"
+#include "core/console.h"
 #include "core/ec.h"
 #include "core/pd.h"
 #include "core/pt.h"
@@ -21,12 +22,19 @@ static void kobject_destroy(struct kobject *o)
 
 void kobject_put(struct kobject *o)
 {
-    if (__atomic_sub_fetch(&o->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+    uint32_t n = __atomic_load_n(&o->refcount, __ATOMIC_RELAXED), next;
+    do {
+        if (n == 0 || (n & KOBJ_DYING))
+            panic("kobject_put: object %p (type %u) has no reference left", (void *)o, o->type);
+        next = n == 1 ? KOBJ_DYING : n - 1;
+    } while (!__atomic_compare_exchange_n(&o->refcount, &n, next, true, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+    if (next == KOBJ_DYING)
         kobject_destroy(o);
 }
 
 void kobject_discard(struct kobject *o)
 {
-    if (__atomic_load_n(&o->refcount, __ATOMIC_ACQUIRE) == 0)
+    uint32_t none = 0;
+    if (__atomic_compare_exchange_n(&o->refcount, &none, KOBJ_DYING, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
         kobject_destroy(o);
 }

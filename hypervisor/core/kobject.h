@@ -5,6 +5,7 @@
 #include "core/rcu.h"
 
 #include <nova/caps.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 enum kobject_type { KOBJ_PD = 1, KOBJ_EC, KOBJ_SC, KOBJ_PT, KOBJ_SM };
@@ -12,7 +13,8 @@ enum kobject_type { KOBJ_PD = 1, KOBJ_EC, KOBJ_SC, KOBJ_PT, KOBJ_SM };
 struct quota;
 
 /* Every object counts its references: capabilities, and other objects bound to it (PT and SC
-   to their EC, EC to its PD). At zero it is torn down and freed after an RCU grace period. */
+   to their EC, EC to its PD). At zero it is torn down (KOBJ_DYING) and freed after an RCU grace
+   period. */
 struct kobject {
     uint8_t type;
     uint32_t refcount;
@@ -45,9 +47,21 @@ static inline struct kobject *cap_check(cap_t c, enum kobject_type type, unsigne
     return o && o->type == type && (cap_perms(c) & perms) == perms ? o : 0;
 }
 
-static inline void kobject_get(struct kobject *o)
+/* In the count once the last reference is gone: the object is being destroyed. */
+#define KOBJ_DYING 0x80000000u
+
+/* Take a reference. The pointer may come from where no reference backs it (a capability read
+   while another CPU overwrites it, the SC this CPU runs, the current EC), so this fails once the
+   last reference has gone: a dying object is never brought back. A new object (no reference
+   yet, not dying) can be taken. */
+static inline __attribute__((warn_unused_result)) bool kobject_get(struct kobject *o)
 {
-    __atomic_fetch_add(&o->refcount, 1, __ATOMIC_RELAXED);
+    uint32_t n = __atomic_load_n(&o->refcount, __ATOMIC_RELAXED);
+    do {
+        if (n & KOBJ_DYING)
+            return false;
+    } while (!__atomic_compare_exchange_n(&o->refcount, &n, n + 1, true, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+    return true;
 }
 
 /* Drop a reference; the last one destroys the object. */

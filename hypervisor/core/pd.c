@@ -69,6 +69,7 @@ static void pd_free(struct rcu_item *r)
 
 void pd_destroy(struct pd *pd)
 {
+    __atomic_store_n(&pd->dead, true, __ATOMIC_SEQ_CST);
     space_obj_destroy(&pd->objs, pd->obj.q);
     if (pd->pio_bitmap) {
         quota_page_free(&pd->quota, pd->pio_bitmap, 1);

@@ -18,6 +18,7 @@ struct pd {
     uint8_t *pio_bitmap;        /* TSS format (1 = denied), 8 KiB; NULL = no ports */
     uint64_t pio_version;       /* bumped on every change, so CPUs know to reload their copy */
     bool is_nova;
+    bool dead;                  /* destroyed: no CPU may keep its page table loaded */
     uint64_t cpu_mask;          /* CPUs whose CR3 holds this PD's page table now */
     struct space_gst gst;       /* for the PD's vCPUs, allocated on first use */
 };

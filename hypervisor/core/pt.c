@@ -16,8 +16,7 @@ struct pt *pt_create(struct ec *ec, uint64_t ip, struct quota *q)
         return NULL;
     pt->obj.type = KOBJ_PT;
     pt->obj.q = q;
-    pt->ec = ec;
-    kobject_get(&ec->obj);
+    pt->ec = ec; /* the caller's reference to ec */
     pt->ip = ip;
     return pt;
 }

@@ -18,5 +18,6 @@ struct pt {
     uint32_t mtd;
 };
 
+/* It takes over a reference to ec that the caller holds (which stays the caller's when NULL is returned). */
 struct pt *pt_create(struct ec *ec, uint64_t ip, struct quota *q);
 void pt_destroy(struct pt *pt);

@@ -11,5 +11,7 @@ struct rcu_item {
 
 /* Free item with free() once all CPUs are past their current work. */
 void rcu_defer(struct rcu_item *item, void (*free)(struct rcu_item *item));
-/* This CPU holds no object pointers now: record it and free what every CPU is past. */
+/* This CPU holds no object pointers now, except to the EC it resumes and what that EC holds, its
+   page table and FPU owner; those of them that died are let go of first (ec_forget_dead). Record
+   it and free what every CPU is past. */
 void rcu_quiescent(void);

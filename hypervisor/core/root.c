@@ -82,8 +82,12 @@ void root_start(const struct mb_module *mod, uint32_t boot_magic, uint32_t boot_
 {
     /* The root PD may have the kernel spend all the memory that is left on it and its children. */
     struct pd *pd = pd_root = pd_create(false, NULL, ROOT_RESERVE_PAGES(pmm_free_pages()) * PAGE_SIZE);
-    struct ec *ec = pd ? ec_create(pd, 0, NOVA_ROOT_UTCB_VADDR, 0, EC_GLOBAL, true, &pd->quota) : NULL;
-    struct sc *sc = ec ? sc_create(ec, ROOT_PRIO, hip->stc_freq / 1000 * ROOT_BUDGET_MS, &pd->quota) : NULL;
+    struct ec *ec = NULL;
+    struct sc *sc = NULL;
+    if (pd && kobject_get(&pd->obj)) /* the reference the EC holds */
+        ec = ec_create(pd, 0, NOVA_ROOT_UTCB_VADDR, 0, EC_GLOBAL, true, &pd->quota);
+    if (ec && kobject_get(&ec->obj)) /* and the SC */
+        sc = sc_create(ec, ROOT_PRIO, hip->stc_freq / 1000 * ROOT_BUDGET_MS, &pd->quota);
     if (!sc)
         panic("out of memory creating the root PD");
 

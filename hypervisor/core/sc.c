@@ -18,8 +18,7 @@ struct sc *sc_create(struct ec *ec, unsigned prio, uint64_t budget_ticks, struct
         return NULL;
     sc->obj.type = KOBJ_SC;
     sc->obj.q = q;
-    sc->ec = ec;
-    kobject_get(&ec->obj);
+    sc->ec = ec; /* the caller's reference to ec */
     sc->prio = prio;
     sc->budget = sc->left = budget_ticks;
     sc->cpu = ec->cpu;

@@ -23,6 +23,7 @@ struct sc {
     int queued;
 };
 
+/* It takes over a reference to ec that the caller holds (which stays the caller's when NULL is returned). */
 struct sc *sc_create(struct ec *ec, unsigned prio, uint64_t budget_ticks, struct quota *q);
 void sc_destroy(struct sc *sc);
 /* Total consumed time including the current slice if the SC is running now. */

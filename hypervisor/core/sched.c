@@ -81,7 +81,14 @@ void sched_remove(struct sc *sc)
     spin_lock(&q->lock);
     if (sc->queued)
         dequeue(q, sc);
+    bool running = q->running == sc;
+    if (running)
+        q->running = NULL; /* its CPU must neither charge it nor hand it to a blocking EC any more */
     spin_unlock(&q->lock);
+    if (running && sc->cpu != this_id())
+        lapic_send_ipi(cpus[sc->cpu]->apic_id, VEC_IPI_RESCHED); /* stop its EC now */
+    else if (running)
+        q->need_resched = true;
 }
 
 struct sc *sched_current(void)
@@ -176,7 +183,8 @@ void schedule(void)
         rcu_quiescent();
         __atomic_store_n(&c->idle, 1, __ATOMIC_RELEASE);
         idle_wait();
-        __atomic_store_n(&c->idle, 0, __ATOMIC_RELEASE);
+        /* A full barrier: a CPU that saw us idle and freed an EC cleared our FPU owner before. */
+        __atomic_store_n(&c->idle, 0, __ATOMIC_SEQ_CST);
         timeout_expire(c->id);
     }
 }

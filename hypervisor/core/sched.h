@@ -10,6 +10,7 @@ struct sc;
 
 /* Make sc ready on its CPU (another CPU gets an IPI; this one reschedules if sc wins). */
 void sched_add(struct sc *sc);
+/* sc leaves for good: out of the run queue, and its CPU stops running it. */
 void sched_remove(struct sc *sc);
 /* The SC running on this CPU (NULL when idle). */
 struct sc *sched_current(void);

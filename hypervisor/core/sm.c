@@ -78,7 +78,10 @@ unsigned sm_down(struct sm *sm, struct ec *ec, bool zero, uint64_t deadline)
         spin_unlock(&sm->lock);
         return NOVA_TIMEOUT;
     }
-    kobject_get(&ec->obj); /* the queue holds the waiter */
+    if (!kobject_get(&ec->obj)) { /* the queue holds the waiter */
+        spin_unlock(&sm->lock);
+        return NOVA_ABORTED; /* ec is being destroyed on another CPU */
+    }
     ec->sm_next = NULL;
     ec->blocked_sm = sm;
     if (sm->tail)

@@ -40,8 +40,8 @@ unsigned space_obj_insert(struct space_obj *s, uint64_t sel, cap_t cap)
         return NOVA_INS_MEM;
     }
     struct kobject *o = cap_object(cap);
-    if (o)
-        kobject_get(o);
+    if (o && !kobject_get(o))
+        cap = CAP_NULL; /* a copy of a capability revoked on another CPU just now */
     struct kobject *old = cap_object((*slot)[sel & (LEAF_SIZE - 1)]);
     (*slot)[sel & (LEAF_SIZE - 1)] = cap;
     spin_unlock(&s->lock);

@@ -74,11 +74,15 @@ void sys_create_ec(struct ec *ec)
         ec_sys_finish(ec, NOVA_BAD_PAR); /* outside user space, or not free */
 
     bool global = flags & NOVA_CREATE_EC_T;
+    if (!kobject_get(&own->obj))
+        ec_sys_finish(ec, NOVA_BAD_CAP); /* its last capability went on another CPU just now */
     /* A vCPU always gets an FPU area: the guest's FPU state must not leak between ECs. */
     struct ec *e = ec_create(own, cpu, utcb, ec->regs.r8, global || vcpu ? EC_GLOBAL : EC_LOCAL,
                              vcpu || (flags & NOVA_CREATE_EC_F), &own->quota);
-    if (!e)
+    if (!e) {
+        kobject_put(&own->obj);
         ec_sys_finish(ec, NOVA_INS_MEM);
+    }
     if (vcpu) {
         if (vcpu_create(e, global) < 0) {
             kobject_discard(&e->obj);
@@ -115,9 +119,13 @@ void sys_create_sc(struct ec *ec)
     unsigned budget = nova_scd_budget(scd), prio = nova_scd_prio(scd), cos = nova_scd_cos(scd);
     if (!budget || !prio || cos || (scd & NOVA_SCD_RSVD_MASK))
         ec_sys_finish(ec, NOVA_BAD_PAR); /* no classes of service are configured */
+    if (!kobject_get(&e->obj))
+        ec_sys_finish(ec, NOVA_BAD_CAP);
     struct sc *sc = sc_create(e, prio, tsc_hz / 1000 * budget, &own->quota);
-    if (!sc)
+    if (!sc) {
+        kobject_put(&e->obj);
         ec_sys_finish(ec, NOVA_INS_MEM);
+    }
     unsigned st = space_obj_insert(&ec->pd->objs, nova_hc_sel(ec->regs.rdi), cap_make(&sc->obj, NOVA_PERM_SC_ALL));
     if (st == NOVA_SUCCESS)
         sched_add(sc);
@@ -135,9 +143,13 @@ void sys_create_pt(struct ec *ec)
                                           NOVA_PERM_EC_BIND_PT);
     if (!e || e->kind != EC_LOCAL)
         ec_sys_finish(ec, NOVA_BAD_CAP);
+    if (!kobject_get(&e->obj))
+        ec_sys_finish(ec, NOVA_BAD_CAP);
     struct pt *pt = pt_create(e, ec->regs.rax, &own->quota);
-    if (!pt)
+    if (!pt) {
+        kobject_put(&e->obj);
         ec_sys_finish(ec, NOVA_INS_MEM);
+    }
     finish_install(ec, &pt->obj, NOVA_PERM_PT_ALL);
 }
 
