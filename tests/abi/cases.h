@@ -19,6 +19,7 @@ void cases_sched(void);
 void cases_fpu(void);
 void cases_quota(void);
 void cases_lifetime(void);
+void cases_lifetime_remote(void);
 void cases_irq(const struct nova_hip *hip);
 void cases_memory(const struct nova_hip *hip);
 void cases_stress(void);
