@@ -7,6 +7,7 @@
 #include "core/pmm.h"
 #include "x86/cpu.h"
 #include "x86/percpu.h"
+#include "x86/xcr0.h"
 
 #include <stdint.h>
 
@@ -14,7 +15,7 @@
 #define CR0_EM          (1ull << 2)
 #define CR4_OSXSAVE     (1ull << 18)
 #define CPUID1_ECX_XSAVE (1u << 26)
-#define XCR0_WANTED     0x7ull          /* x87, SSE, AVX */
+#define XCR0_WANTED     (XCR0_X87 | XCR0_SSE | XCR0_AVX)
 #define FCW_INIT        0x037f          /* all x87 exceptions masked, 64-bit precision */
 #define MXCSR_INIT      0x1f80          /* all SSE exceptions masked */
 #define AREA_FCW        0
@@ -23,9 +24,9 @@
 static bool use_xsave;
 static uint64_t xcr0;
 
-static inline void xsetbv(uint32_t idx, uint64_t v)
+uint64_t fpu_xcr0(void)
 {
-    __asm__ volatile("xsetbv" ::"c"(idx), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+    return use_xsave ? xcr0 : 0;
 }
 
 void fpu_init_cpu(void)
@@ -39,7 +40,7 @@ void fpu_init_cpu(void)
         cpuid(0xd, 0, r);
         xcr0 = (((uint64_t)r[3] << 32) | r[0]) & XCR0_WANTED;
         set_cr4(get_cr4() | CR4_OSXSAVE);
-        xsetbv(0, xcr0);
+        xcr0_set(xcr0);
         cpuid(0xd, 0, r);
         if (r[1] > 4096) /* the enabled components must fit the page we give each EC */
             panic("XSAVE area of %u bytes does not fit a page", r[1]);

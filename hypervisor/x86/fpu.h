@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct ec;
 
@@ -12,5 +13,7 @@ void fpu_init_cpu(void);
 void *fpu_area_create(void);
 /* Called when ec is about to run on this CPU: give it the FPU, or make FPU use fault (#NM). */
 void fpu_switch(struct ec *ec);
+/* The XCR0 every thread runs with (the components the state areas hold); 0 without XSAVE. */
+uint64_t fpu_xcr0(void);
 /* Before this CPU loses its registers (sleep): put the owner's state into its area, own nothing. */
 void fpu_save_cpu(void);

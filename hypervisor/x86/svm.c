@@ -14,6 +14,8 @@
 #include "x86/percpu.h"
 #include "x86/smp_layout.h"
 #include "x86/vmcb.h"
+#include "x86/fpu.h"
+#include "x86/xcr0.h"
 
 #include <nova/events.h>
 #include <string.h>
@@ -102,6 +104,7 @@ int svm_vcpu_create(struct ec *ec, bool tsc_offset)
     v->n_cr3 = virt_to_phys(pd->gst.npt);
     v->int_ctl = SVM_INT_V_INTR_MASKING;
     vc->tsc_offset = tsc_offset;
+    vc->xcr0 = fpu_xcr0() ? XCR0_RESET : 0;
     if (tsc_offset) /* T = 1: the guest's TSC counts from the creation of the vCPU */
         v->tsc_offset = (uint64_t)0 - rdtsc();
     vc->flush = true;
@@ -156,7 +159,17 @@ void svm_vcpu_run(struct ec *ec)
     struct vmcb *v = ec->vcpu.vmcb;
     for (;;) {
         prepare_tlb(ec, c->id);
+        /* VMRUN switches no XCR0: the guest's goes in and comes out by hand. QEMU cannot
+           intercept XSETBV, so the guest may have changed it; it never stays for the host. */
+        uint64_t host_xcr0 = fpu_xcr0();
+        if (ec->vcpu.xcr0 != host_xcr0)
+            xcr0_set(ec->vcpu.xcr0);
         svm_enter(virt_to_phys(v), &ec->regs, host_save_pa[c->id]);
+        if (host_xcr0) {
+            ec->vcpu.xcr0 = xcr0_get();
+            if (ec->vcpu.xcr0 != host_xcr0)
+                xcr0_set(host_xcr0); /* before anything saves FPU state with the host's components */
+        }
         uint64_t code = v->exitcode;
         if ((uint32_t)code == SVM_EXIT_INTR) {
             reinject(v);

@@ -20,7 +20,7 @@ struct vcpu {
     bool setup_done;            /* VMX: the VMCS fields are written */
     uint64_t cr2, cr8;          /* VMX: not in the VMCS (CR2 is not switched yet, CR8 exits) */
     struct vmx_msr_entry *msrs; /* VMX: the guest's SYSCALL MSRs and KERNEL_GS_BASE (x86/vmcs.h) */
-    uint64_t xcr0;              /* VMX: the guest's XCR0, in force while it runs */
+    uint64_t xcr0;              /* the guest's XCR0, in force while it runs */
     unsigned asid;              /* SVM ASID or VMX VPID */
     uint64_t tlb_gen;           /* the PD's guest TLB generation this vCPU has flushed for */
     bool flush;                 /* flush the guest TLB at the next entry */

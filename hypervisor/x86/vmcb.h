@@ -103,7 +103,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb size");
 #define SVM_FORCED_MISC1 (SVM_MISC1(0x60) | SVM_MISC1(0x61) | SVM_MISC1(0x62) | SVM_MISC1(0x63) | SVM_MISC1(0x72) | \
                           SVM_MISC1(0x78) | SVM_MISC1(0x7a) | SVM_MISC1(0x7b) | SVM_MISC1(0x7c) | SVM_MISC1(0x7f))
 #define SVM_FORCED_MISC2 (SVM_MISC2(0x80) | SVM_MISC2(0x81) | SVM_MISC2(0x82) | SVM_MISC2(0x83) | SVM_MISC2(0x84) | \
-                          SVM_MISC2(0x85) | SVM_MISC2(0x86))
+                          SVM_MISC2(0x85) | SVM_MISC2(0x86) | SVM_MISC2(0x8d))
 /* int_ctl */
 #define SVM_INT_V_TPR_MASK  0xfu
 #define SVM_INT_V_IRQ       (1u << 8)

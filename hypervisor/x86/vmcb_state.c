@@ -6,6 +6,8 @@
 #include "core/ec.h"
 #include "x86/vcpu.h"
 #include "x86/vmcb.h"
+#include "x86/fpu.h"
+#include "x86/xcr0.h"
 
 #include <nova/events.h>
 #include <nova/mtd.h>
@@ -127,6 +129,10 @@ void vmcb_state_save(struct ec *ec, uint32_t mtd, struct nova_utcb_arch *u)
     }
     if (mtd & NOVA_MTD_KERNEL_GS)
         u->kernel_gs_base = v->kernel_gs_base;
+    if (mtd & NOVA_MTD_XSAVE) {
+        u->xcr0 = ec->vcpu.xcr0;
+        u->xss = 0; /* no XSAVES for guests */
+    }
 }
 
 /* VMX-style injection -> EVENTINJ; software events need the instruction skipped first. */
@@ -226,6 +232,9 @@ void vmcb_state_load(struct ec *ec, uint32_t mtd, const struct nova_utcb_arch *u
     }
     if (mtd & NOVA_MTD_KERNEL_GS)
         v->kernel_gs_base = u->kernel_gs_base;
+    /* An XCR0 that XSETBV would refuse, or with components the kernel does not save, is ignored. */
+    if ((mtd & NOVA_MTD_XSAVE) && xcr0_valid(u->xcr0, fpu_xcr0()))
+        ec->vcpu.xcr0 = u->xcr0;
     if ((mtd & (NOVA_MTD_EFER | NOVA_MTD_CR))) {
         uint64_t efer = (mtd & NOVA_MTD_EFER) ? u->efer : v->efer;
         /* QEMU takes EFER verbatim: LMA must be LME & PG, and SVME stays on for VMRUN. */

@@ -152,11 +152,6 @@ struct vmx_msr_entry {
 _Static_assert(sizeof(struct vmx_msr_entry) == 16, "VMX MSR-area entry");
 enum vmx_msr_slot { VMX_MSR_STAR, VMX_MSR_LSTAR, VMX_MSR_FMASK, VMX_MSR_KERNEL_GS, VMX_MSR_SLOTS };
 
-/* XCR0 values XSETBV accepts (x87 on, AVX only with SSE) within the components in allowed. */
-static inline bool vmx_xcr0_valid(uint64_t xcr0, uint64_t allowed)
-{
-    return (xcr0 & 1) && !((xcr0 & 4) && !(xcr0 & 2)) && !(xcr0 & ~allowed);
-}
 
 /* A control word as the CPU allows it: bits the capability MSR requires (low half) are forced on,
    bits it does not allow (high half) are dropped. Pure, so the host tests can check it. */

@@ -5,6 +5,7 @@
 #include "x86/utcb_gprs.h"
 #include "x86/vcpu.h"
 #include "x86/vmcs.h"
+#include "x86/xcr0.h"
 
 #include <nova/mtd.h>
 
@@ -204,7 +205,7 @@ void vmcs_state_load(struct ec *ec, uint32_t mtd, const struct nova_utcb_arch *u
     if (mtd & NOVA_MTD_KERNEL_GS)
         ec->vcpu.msrs[VMX_MSR_KERNEL_GS].value = u->kernel_gs_base;
     /* An XCR0 that XSETBV would refuse, or with components the kernel does not save, is ignored. */
-    if ((mtd & NOVA_MTD_XSAVE) && vmx_xcr0_valid(u->xcr0, vmx_xcr0_allowed()))
+    if ((mtd & NOVA_MTD_XSAVE) && xcr0_valid(u->xcr0, vmx_xcr0_allowed()))
         ec->vcpu.xcr0 = u->xcr0;
     if (mtd & NOVA_MTD_TLB)
         ec->vcpu.flush = true;

@@ -17,6 +17,7 @@
 #include "x86/tsc.h"
 #include "x86/vcpu.h"
 #include "x86/vmcs.h"
+#include "x86/xcr0.h"
 
 #include <format.h>
 #include <string.h>
@@ -26,7 +27,6 @@
 #define FEATURE_VMXON       (1ull << 2)
 #define CR4_VMXE            (1ull << 13)
 #define CR4_OSXSAVE         (1ull << 18)
-#define XCR0_RESET          1ull            /* x87 only: the INIT value */
 #define MSR_PAT             0x277
 #define PREEMPT_HZ          1000            /* VMX-preemption timer: an exit per ms in the guest */
 #define VMX_MISC_RATE       0x1f            /* the timer counts TSC >> rate */
@@ -78,18 +78,6 @@ static void vmclear(uint64_t pa)
     __asm__ volatile("vmclear %0" ::"m"(pa) : "cc", "memory");
 }
 
-static inline void xsetbv0(uint64_t v)
-{
-    __asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
-static inline uint64_t xgetbv0(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return (uint64_t)hi << 32 | lo;
-}
-
 uint64_t vmx_xcr0_allowed(void)
 {
     return host_xcr0;
@@ -129,7 +117,7 @@ bool vmx_init_cpu(void)
         return false;
     if (this_cpu()->id == 0) {
         /* x86/fpu.c has picked XCR0 by now; without XSAVE guests cannot have one either. */
-        host_xcr0 = (get_cr4() & CR4_OSXSAVE) ? xgetbv0() : 0;
+        host_xcr0 = (get_cr4() & CR4_OSXSAVE) ? xcr0_get() : 0;
         if (cap_pin >> 32 & PIN_PREEMPT_TIMER)
             preempt_ticks = (uint32_t)((tsc_hz / PREEMPT_HZ) >> (rdmsr(MSR_VMX_MISC) & VMX_MISC_RATE)) | 1;
         for (unsigned i = 0; i < VMX_MSR_SLOTS; i++)
@@ -351,10 +339,10 @@ void vmx_vcpu_run(struct ec *ec)
             vmwrite(VMCS_PREEMPT_TIMER, preempt_ticks);
         set_cr2(vc->cr2); /* VMX does not switch CR2, nor XCR0 (XSETBV exits: the VMM sets vc->xcr0) */
         if (vc->xcr0 != host_xcr0)
-            xsetbv0(vc->xcr0);
+            xcr0_set(vc->xcr0);
         int failed = vmx_enter(&ec->regs, vc->launched);
         if (vc->xcr0 != host_xcr0)
-            xsetbv0(host_xcr0); /* before anything saves FPU state with the host's components */
+            xcr0_set(host_xcr0); /* before anything saves FPU state with the host's components */
         vc->cr2 = get_cr2();
         reload_tr(c);
         if (failed)

@@ -112,7 +112,7 @@ def test_linux_boots_to_interactive_shell(session, vcpus):
     m = s.expect(r"guest: tests (\d+) passed, (\d+) failed", "the guest-side checks")
     assert m.group(2) == "0", "guest-side checks failed:\n" + "\n".join(
         l for l in s.text().splitlines()
-        if l.startswith(("guest: test", "nproc", "interrupts", "clock", "dmesg", "hostcall")))
+        if l.startswith(("guest: test", "nproc", "interrupts", "clock", "dmesg", "hostcall", "xstate")))
     assert int(m.group(1)) >= 5
     assert re.search(r"guest: hostcall marker from vCPU \d", s.text()), "the hostcall console write did not appear"
     assert "guest: rep outsb marker" in s.text(), "REP OUTSB to the debug console did not appear"

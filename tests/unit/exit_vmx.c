@@ -47,13 +47,6 @@ static void reset(void)
     a.inst_len = 3;
 }
 
-static uint64_t host_xcr0(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return (uint64_t)hi << 32 | lo;
-}
-
 static void test_decode(void)
 {
     exit_decode_init(NOVA_HIP_FEAT_VMX);

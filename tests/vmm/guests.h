@@ -12,3 +12,4 @@ void cases_two_vms(uint64_t phys_a, uint64_t phys_b, unsigned cpu);
 void cases_tsc_offset(uint64_t phys_a, uint64_t phys_b, unsigned cpu);
 void cases_passthrough(uint64_t phys, unsigned cpu);
 void cases_spinning_guest(uint64_t phys, unsigned cpu);
+void cases_xcr0(uint64_t phys, unsigned cpu);

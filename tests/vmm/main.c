@@ -173,6 +173,7 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
         cases_tsc_offset(GUEST_PHYS + 7 * GUEST_SIZE, GUEST_PHYS + 8 * GUEST_SIZE, cpu);
         cases_passthrough(GUEST_PHYS + 9 * GUEST_SIZE, cpu);
         cases_spinning_guest(GUEST_PHYS + 10 * GUEST_SIZE, 0);
+        cases_xcr0(GUEST_PHYS + 11 * GUEST_SIZE, cpu);
     }
     suite_summary();
     roottask_finish(&boot, suite.failed ? 1 : 0);

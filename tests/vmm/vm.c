@@ -50,6 +50,8 @@ static unsigned decode(unsigned ev, struct nova_utcb_arch *a)
         return NOVA_EV_SVM_SHUTDOWN;
     if (ev == be.ev_window)
         return NOVA_EV_SVM_VINTR;
+    if (ev == NOVA_EV_VMX_XSETBV)
+        return NOVA_EV_SVM_XSETBV;
     return 0x200 + ev; /* unknown to the handlers */
 }
 

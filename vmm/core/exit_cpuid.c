@@ -19,6 +19,33 @@ static struct regs4 host_cpuid(uint32_t leaf, uint32_t sub)
 }
 
 #define BIT(n) (1u << (n))
+#define XSTATE_LEGACY_SIZE 576u /* FXSAVE area + XSAVE header */
+#define XSS_COMPONENTS     0x1fffe00u /* supervisor components (IA32_XSS), none switched */
+
+/* Leaf 0xd: XSAVE sizes and components limited to those the hypervisor saves with a vCPU's FPU
+   state. A guest that enabled more (QEMU cannot intercept XSETBV) would keep them live in the
+   registers, shared with other VMs. */
+static void xsave_leaf(struct regs4 *r, uint32_t sub)
+{
+    uint32_t allowed = (uint32_t)host_xcr0();
+    if (sub == 0) {
+        r->a &= allowed;
+        r->d = 0;
+        uint32_t size = XSTATE_LEGACY_SIZE;
+        for (uint32_t i = 2; i < 32; i++)
+            if (r->a & BIT(i)) {
+                struct regs4 c = host_cpuid(0xd, i);
+                if (c.b + c.a > size)
+                    size = c.b + c.a;
+            }
+        r->b = r->c = size;
+    } else if (sub == 1) {
+        r->a &= ~BIT(3); /* no XSAVES: IA32_XSS is not switched */
+        r->b = r->c = r->d = 0;
+    } else if (sub >= 32 || !(allowed & BIT(sub))) {
+        *r = (struct regs4){0, 0, 0, 0};
+    }
+}
 
 static struct regs4 policy(struct vcpu *v, const struct nova_utcb_arch *a, uint32_t leaf, uint32_t sub)
 {
@@ -52,10 +79,15 @@ static struct regs4 policy(struct vcpu *v, const struct nova_utcb_arch *a, uint3
             r.a = 0;
             r.b &= ~(BIT(1) | BIT(10) | BIT(11) | BIT(14) | BIT(25)); /* TSC_ADJUST, INVPCID, RTM, MPX, PT */
             r.c &= ~(BIT(5) | BIT(16) | BIT(22) | BIT(30));           /* WAITPKG, LA57, RDPID, SGX_LC */
+            if (!(host_xcr0() & BIT(9)))
+                r.c &= ~(BIT(3) | BIT(4)); /* PKU, OSPKE: PKRU is not switched */
             r.d &= ~(BIT(26) | BIT(27) | BIT(29));                    /* SPEC_CTRL, STIBP, ARCH_CAP */
         } else {
             r.a = r.b = r.c = r.d = 0;
         }
+        break;
+    case 0xd:
+        xsave_leaf(&r, sub);
         break;
     case 0xa: /* no performance monitoring */
         r.a = r.b = r.c = r.d = 0;

@@ -23,12 +23,17 @@
 #define EFER_LME    (1ull << 8)
 #define EFER_LMA    (1ull << 10)
 #define AR_L        (1u << 9)       /* UTCB segment AR: 64-bit code */
+#define OSXSAVE     (1u << 27)      /* CPUID.1:ECX: XGETBV works */
 #define CR_DECODED  (1ull << 63)    /* qualification: MOV CRn with the GPR number in bits 3:0 */
 
 /* The state components the hypervisor switches with the FPU state: its own XCR0, which is in
-   force while the VMM runs. */
-static uint64_t host_xcr0(void)
+   force while the VMM runs (0 when the host has no XSAVE: XGETBV would fault). */
+uint64_t host_xcr0(void)
 {
+    uint32_t a, b, c, d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+    if (!(c & OSXSAVE))
+        return 0;
     uint32_t lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     return (uint64_t)hi << 32 | lo;

@@ -48,6 +48,8 @@ uint64_t exit_msr(struct vcpu *v, struct nova_utcb_arch *a, bool write, bool *ok
 uint64_t exit_npf(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);
 uint64_t exit_vmmcall(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);
 uint64_t exit_xsetbv(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);  /* core/exit_vmx.c */
+/* The XCR0 the hypervisor switches with every FPU state (0 without XSAVE). */
+uint64_t host_xcr0(void);
 uint64_t exit_invd(struct vcpu *v, struct nova_utcb_arch *a, bool *ok);
 uint64_t exit_cr(struct vcpu *v, unsigned ev, struct nova_utcb_arch *a, bool *ok);
 
