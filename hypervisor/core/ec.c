@@ -159,6 +159,7 @@ void ec_forget_dead(struct percpu *c)
     struct ec *owner = __atomic_load_n(&c->fpu_owner, __ATOMIC_ACQUIRE);
     if (owner && __atomic_load_n(&owner->dead, __ATOMIC_ACQUIRE)) /* its state is of no use to anyone */
         __atomic_compare_exchange_n(&c->fpu_owner, &owner, NULL, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+    vcpu_cpu_release(false);
 }
 
 /* After the grace period: no CPU runs the EC (or its vCPU in guest mode) any more. */

@@ -180,6 +180,7 @@ void schedule(void)
         c->current = NULL;
         tlb_activate_guest(c, NULL);
         tlb_activate(c, NULL);
+        vcpu_cpu_release(true); /* a vCPU destroyed while this CPU idles cannot reach its cache */
         rcu_quiescent();
         __atomic_store_n(&c->idle, 1, __ATOMIC_RELEASE);
         idle_wait();

@@ -38,6 +38,12 @@ void vcpu_destroy(struct ec *ec)
         vmx_vcpu_destroy(ec);
 }
 
+void vcpu_cpu_release(bool idle)
+{
+    if (backend == VCPU_VMX)
+        vmx_cpu_release(idle);
+}
+
 void vcpu_run(struct ec *ec)
 {
     if (ec->vcpu.backend == VCPU_SVM)

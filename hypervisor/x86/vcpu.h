@@ -38,6 +38,8 @@ int vcpu_create(struct ec *ec, bool tsc_offset);
 void vcpu_destroy(struct ec *ec);
 /* The continuation of a vCPU: enter the guest and handle exits until one goes to a portal. */
 __attribute__((noreturn)) void vcpu_run(struct ec *ec);
+/* This CPU lets go of the guest state it caches for a destroyed vCPU (idle: of any vCPU). */
+void vcpu_cpu_release(bool idle);
 void vcpu_state_save(struct ec *ec, uint32_t mtd, struct nova_utcb_arch *u);
 void vcpu_state_load(struct ec *ec, uint32_t mtd, const struct nova_utcb_arch *u);
 
@@ -51,6 +53,7 @@ void vmcb_state_load(struct ec *ec, uint32_t mtd, const struct nova_utcb_arch *u
 bool vmx_init_cpu(void);
 int vmx_vcpu_create(struct ec *ec, bool tsc_offset);
 void vmx_vcpu_destroy(struct ec *ec);
+void vmx_cpu_release(bool idle);
 __attribute__((noreturn)) void vmx_vcpu_run(struct ec *ec);
 void vmcs_state_save(struct ec *ec, uint32_t mtd, struct nova_utcb_arch *u);
 void vmcs_state_load(struct ec *ec, uint32_t mtd, const struct nova_utcb_arch *u);

@@ -40,7 +40,7 @@
 
 static bool available;
 static uint64_t cap_pin, cap_proc, cap_proc2, cap_exit, cap_entry, cr0_fixed0, cr4_fixed0;
-static void *current_vmcs[MAX_CPUS];
+static struct ec *vmcs_owner[MAX_CPUS]; /* whose VMCS is current (active, cached) on each CPU */
 static uint64_t host_xcr0;
 static uint32_t preempt_ticks; /* 0: the CPU has no VMX-preemption timer */
 static const uint32_t switched_msrs[VMX_MSR_SLOTS] = {MSR_STAR, MSR_LSTAR, MSR_FMASK, MSR_KERNEL_GS_BASE};
@@ -156,8 +156,8 @@ int vmx_vcpu_create(struct ec *ec, bool tsc_offset)
 void vmx_vcpu_destroy(struct ec *ec)
 {
     for (unsigned c = 0; c < MAX_CPUS; c++)
-        if (current_vmcs[c] == ec->vcpu.vmcs)
-            current_vmcs[c] = NULL; /* it is not active anywhere any more once its EC is gone */
+        if (vmcs_owner[c] == ec) /* vmx_cpu_release cleared it when its CPU let go of the dead EC */
+            panic("VMCS of a destroyed vCPU still active on CPU %u", c);
     quota_page_free(&ec->pd->quota, ec->vcpu.vmcs, 0);
     quota_page_free(&ec->pd->quota, ec->vcpu.msrs, 0);
 }
@@ -289,16 +289,30 @@ static void reload_tr(struct percpu *c)
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
 }
 
+/* A CPU may keep the current VMCS cached and write it back at any time: before a destroyed vCPU's
+   VMCS is freed, the CPU it was current on flushes it (VMCLEAR) at its next quiescent point, or
+   before it idles, when a destruction elsewhere cannot reach it. The next entry is a VMLAUNCH. */
+void vmx_cpu_release(bool idle)
+{
+    unsigned id = this_cpu()->id;
+    struct ec *owner = vmcs_owner[id];
+    if (!owner || !(idle || __atomic_load_n(&owner->dead, __ATOMIC_ACQUIRE)))
+        return;
+    vmclear(virt_to_phys(owner->vcpu.vmcs));
+    owner->vcpu.launched = false;
+    vmcs_owner[id] = NULL;
+}
+
 /* Make ec's VMCS the current one on this CPU (written up completely the first time); every
    VMREAD and VMWRITE about the vCPU, also in the startup event before its first entry, needs it. */
 void vmx_vcpu_activate(struct ec *ec)
 {
     struct percpu *c = this_cpu();
     struct vcpu *vc = &ec->vcpu;
-    if (current_vmcs[c->id] != vc->vmcs) {
+    if (vmcs_owner[c->id] != ec) {
         if (vmptrld(virt_to_phys(vc->vmcs)) < 0)
             entry_failed(ec);
-        current_vmcs[c->id] = vc->vmcs;
+        vmcs_owner[c->id] = ec;
     }
     if (!vc->setup_done) {
         vmcs_setup(ec, c);
