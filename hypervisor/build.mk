@@ -6,7 +6,7 @@ HYPERVISOR_ELF := $(BUILD)/hypervisor.elf
 HYPERVISOR_MB1 := $(BUILD)/hypervisor.mb1
 
 HYPERVISOR_SRCS := $(wildcard hypervisor/core/*.c hypervisor/x86/*.c hypervisor/x86/*.S) \
-	lib/format.c lib/string.c lib/multiboot.c lib/uart.c lib/hip_text.c lib/words.c
+	lib/format.c lib/string.c lib/multiboot.c lib/uart.c lib/hip_text.c lib/words.c lib/elf64.c
 HYPERVISOR_OBJS := $(call objs,kernel,$(HYPERVISOR_SRCS))
 
 $(HYPERVISOR_ELF): $(HYPERVISOR_OBJS) hypervisor/hypervisor.ld

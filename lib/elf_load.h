@@ -2,13 +2,15 @@
 /* Checks an x86-64 ELF executable that a loader copies into fresh pages (pure, host-tested). */
 #pragma once
 
+#include "elf64.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #define ELF_LOAD_MAX_SEGMENTS 8
-#define ELF_LOAD_PF_X 1
-#define ELF_LOAD_PF_W 2
-#define ELF_LOAD_PF_R 4
+#define ELF_LOAD_PF_X ELF64_PF_X
+#define ELF_LOAD_PF_W ELF64_PF_W
+#define ELF_LOAD_PF_R ELF64_PF_R
 #define ELF_LOAD_PAGE 4096ull
 
 struct elf_load_segment {

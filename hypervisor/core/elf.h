@@ -2,13 +2,14 @@
 /* Validation of the root task's ELF image (spec 6.2.1): executable x86-64, mappable in place. */
 #pragma once
 
+#include <elf64.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define ELF_MAX_SEGMENTS 16
-#define ELF_PF_X 1
-#define ELF_PF_W 2
-#define ELF_PF_R 4
+#define ELF_PF_X ELF64_PF_X
+#define ELF_PF_W ELF64_PF_W
+#define ELF_PF_R ELF64_PF_R
 
 enum elf_status {
     ELF_OK = 0,

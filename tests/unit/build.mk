@@ -3,7 +3,7 @@
 
 # The code under test, per test program (paths from the repository top).
 UNIT_SRCS_abi_layout :=
-UNIT_SRCS_elf := hypervisor/core/elf.c
+UNIT_SRCS_elf := hypervisor/core/elf.c lib/elf64.c
 UNIT_SRCS_multiboot := lib/multiboot.c
 UNIT_SRCS_cmdline := hypervisor/core/cmdline.c lib/words.c
 UNIT_SRCS_qos_check := hypervisor/x86/qos_check.c
@@ -14,7 +14,7 @@ UNIT_SRCS_vmx := hypervisor/x86/vmcs_state.c hypervisor/x86/utcb_gprs.c
 UNIT_SRCS_exit_vmx := vmm/core/exit_vmx.c vmm/core/exit_decode.c
 UNIT_SRCS_config := lib/config.c lib/format.c
 UNIT_SRCS_frames := lib/frames.c
-UNIT_SRCS_elf_load := lib/elf_load.c lib/format.c
+UNIT_SRCS_elf_load := lib/elf_load.c lib/elf64.c lib/format.c
 # Device models and the VMM's CPU emulation, against the fake VMM in tests/unit/fake/.
 VDEV_FAKE := tests/unit/fake/vdev.c
 UNIT_SRCS_x86_decode := vmm/cpu/decode.c vmm/cpu/emulate.c
