@@ -17,7 +17,8 @@ UNIT_SRCS_frames := lib/frames.c
 UNIT_SRCS_elf_load := lib/elf_load.c lib/elf64.c lib/format.c
 # Device models and the VMM's CPU emulation, against the fake VMM in tests/unit/fake/.
 VDEV_FAKE := tests/unit/fake/vdev.c
-UNIT_SRCS_x86_decode := vmm/cpu/decode.c vmm/cpu/emulate.c
+UNIT_SRCS_x86_decode := vmm/cpu/decode.c
+UNIT_SRCS_x86_emulate := vmm/cpu/decode.c vmm/cpu/emulate.c
 UNIT_SRCS_x86_paging := vmm/cpu/paging.c
 UNIT_SRCS_i8259 := vmm/dev/i8259.c $(VDEV_FAKE)
 UNIT_SRCS_i8254 := vmm/dev/i8254.c $(VDEV_FAKE)
