@@ -99,7 +99,8 @@ static bool reg_protected(unsigned off, unsigned size)
     return (off < PCI_BAR_END && off + size > PCI_BAR0) || (off < PCI_ROM + 4 && off + size > PCI_ROM);
 }
 
-/* Address and size of memory BAR bar; false for an I/O, absent or unusable one. The size comes
+/* Address and size of memory BAR bar; false for an I/O, absent or unusable one (smaller than a
+   page, over 1 GiB, misaligned, beyond the client's window). The size comes
    from writing all ones with memory decoding off (PCI 3.0, 6.2.5.1). */
 static bool bar_probe(unsigned bdf, unsigned bar, uint64_t *phys, uint64_t *size)
 {
@@ -123,7 +124,8 @@ static bool bar_probe(unsigned bdf, unsigned bar, uint64_t *phys, uint64_t *size
     uint64_t mask = ((uint64_t)mhi << 32 | mlo) & BAR_ADDR_MASK;
     *phys = ((uint64_t)hi << 32 | lo) & BAR_ADDR_MASK;
     *size = mask ? ~mask + 1 : 0;
-    return *size && *phys && *phys % *size == 0 && *size <= (PAGE << MAP_ORDER_MAX) &&
+    /* A BAR smaller than a page may share it with another device's registers. */
+    return *size >= PAGE && *phys && *phys % *size == 0 && *size <= (PAGE << MAP_ORDER_MAX) &&
            *phys + *size <= SVC_MEM_LIMIT;
 }
 
@@ -146,7 +148,6 @@ static unsigned bar_map(struct client *c, unsigned bdf, unsigned bar, uint64_t *
             unsigned ord = 0;
             while ((PAGE << ord) < bytes)
                 ord++;
-            phys &= ~(PAGE - 1); /* a BAR smaller than a page shares its page */
             if (hc_ctrl_pd(NOVA_SEL_PD_NOVA, c->sel + CS_PD, phys / PAGE, (SVC_MEM_WINDOW + phys) / PAGE, ord,
                            NOVA_PERM_MEM_R | NOVA_PERM_MEM_W, NOVA_SPC_MEM, NOVA_ACC_CPU_HST,
                            NOVA_CA_UC) != NOVA_SUCCESS) {

@@ -70,7 +70,7 @@ def test_ports_and_gsis_one_owner(tmp_path):
         "vm a\nmemory 1M\nkernel client.elf\ncmdline pio=0x2f8:8 gsi=3 inb=0x2fb wait=b\n\n"
         "vm b\nmemory 1M\nkernel client.elf\n"
         "cmdline echo=1 pio=0x2f8:8 pio=0x2fc:1 gsi=3 gsi=4 pio=0x3f8:1 pio=0xcf8:4 pio=0x70:1 pio=0xf4:1 "
-        "pio=0x2e8:8 inb=0x2f8\n\n"
+        "pio=0x2e8:8 pio=0xfff0:17 pio=0x100:0 gsi=24 inb=0x2f8\n\n"
         "vm c\nmemory 1M\nkernel client.elf\ncmdline wait=a pio=0x2f8:8 gsi=3 inb=0x2fb\n",
     )
     args = qemu_sh_args(modules=[ROOT, CLIENT, cfg], exit_when_done=True)
@@ -108,6 +108,9 @@ def test_ports_and_gsis_one_owner(tmp_path):
         "ports 0x70-0x70: denied",
         "ports 0xf4-0xf4: denied",
         "ports 0x2e8-0x2ef: granted",
+        "ports 0xfff0-0x10000: bad request",  # past the last port
+        "ports 0x100-0xff: bad request",  # no ports
+        "gsi 24: bad request",  # q35's IOAPIC has 24 pins
         "reading port 0x2f8",
     ], client_lines(lines, "b")
     for line in [
