@@ -42,6 +42,13 @@
 #define LIVENESS_VALUE  0x12345678u
 #define WAIT_CYCLES     20000000000ull  /* TSC cycles to wait for an interrupt: seconds */
 #define KIB             1024u
+#define UART_IER        1         /* 16550 registers, from its base port */
+#define UART_IIR        2
+#define UART_MCR        4
+#define IER_THRE        0x02u     /* interrupt while the transmitter is empty */
+#define MCR_OUT2        0x08u     /* gates the interrupt line on PC boards */
+
+static uint64_t last_irq;         /* the semaphore of the last interrupt we were given */
 
 const char *status_name(unsigned st)
 {
@@ -114,10 +121,27 @@ static void do_gsi(unsigned gsi)
 {
     uint64_t sel = 0;
     unsigned st = client_irq_gsi(gsi, 0, &sel);
-    if (st == SVC_OK)
+    if (st == SVC_OK) {
+        last_irq = sel;
         printf("gsi %u: selector %#lx\n", gsi, sel);
+    }
     else
         printf("gsi %u: %s\n", gsi, status_name(st));
+}
+
+/* Have the 16550 at port raise its transmitter-empty interrupt and wait for the last GSI we
+   were given (the UART's line) on our CPU. */
+static void do_uart_irq(unsigned port)
+{
+    outb((uint16_t)(port + UART_MCR), MCR_OUT2);
+    outb((uint16_t)(port + UART_IER), IER_THRE);
+    unsigned st = hc_sm_down(last_irq, 0, rdtsc_now() + WAIT_CYCLES);
+    uint8_t iir = inb((uint16_t)(port + UART_IIR)); /* clears the pending interrupt */
+    outb((uint16_t)(port + UART_IER), 0);
+    if (st == NOVA_SUCCESS)
+        printf("uart %#x interrupt arrived, iir %#x\n", port, iir);
+    else
+        printf("uart %#x interrupt did NOT arrive (%s)\n", port, nova_status_name(st));
 }
 
 static void do_msi(unsigned bdf)
@@ -217,6 +241,8 @@ bool driver_command(const char *w, size_t len)
         do_inb(n);
     else if (len > 4 && !strncmp(w, "gsi=", 4) && parse_num(w + 4, len - 4, &n))
         do_gsi(n);
+    else if (len > 9 && !strncmp(w, "uart-irq=", 9) && parse_num(w + 9, len - 9, &n))
+        do_uart_irq(n);
     else if (len > 4 && !strncmp(w, "msi=", 4) && parse_bdf(w + 4, len - 4, &n))
         do_msi(n);
     else if (len > 9 && !strncmp(w, "pci-read=", 9) && parse_bdf(w + 9, len - 9, &n))
