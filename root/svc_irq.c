@@ -12,6 +12,7 @@
 #include <nova/hypercall.h>
 #include <nova/selectors.h>
 
+#define DRAIN_DEADLINE 1ull   /* a TSC value long past: sm_down does not wait */
 #define GSI_FLAGS     (NOVA_ASSIGN_INT_T | NOVA_ASSIGN_INT_P)
 
 struct irq {
@@ -73,8 +74,12 @@ static unsigned route(struct client *c, unsigned index, unsigned flags, unsigned
     if (!q->taken)
         q->taken = hc_ctrl_pd(NOVA_SEL_PD_NOVA, NOVA_SEL_PD_ROOT, NOVA_SEL_INT_BASE + index, SEL_DRV_IRQS + index,
                               0, NOVA_PERM_SM_INT, NOVA_SPC_OBJ, 0, 0) == NOVA_SUCCESS;
-    if (!q->taken || assign(index, flags, c->cpu, bdf, addr, data) != NOVA_SUCCESS)
+    if (!q->taken || assign(index, flags | NOVA_ASSIGN_INT_M, c->cpu, bdf, addr, data) != NOVA_SUCCESS)
         return SVC_E_DENIED;
+    /* The new owner starts at zero: drop what arrived for an earlier one while it stays masked.
+       The down must run on the CPU it is routed to: c's handler thread, this one, runs there. */
+    hc_sm_down(SEL_DRV_IRQS + index, 1, DRAIN_DEADLINE);
+    assign(index, flags, c->cpu, bdf, addr, data);
     if (hc_ctrl_pd(NOVA_SEL_PD_ROOT, c->sel + CS_PD, SEL_DRV_IRQS + index, SVC_SEL_IRQ + slot, 0,
                    NOVA_PERM_SM_CTRL_DN, NOVA_SPC_OBJ, 0, 0) != NOVA_SUCCESS) {
         assign(index, NOVA_ASSIGN_INT_M, c->cpu, bdf, addr, data);
