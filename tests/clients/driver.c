@@ -129,12 +129,27 @@ static void do_gsi(unsigned gsi)
         printf("gsi %u: %s\n", gsi, status_name(st));
 }
 
-/* Have the 16550 at port raise its transmitter-empty interrupt and wait for the last GSI we
-   were given (the UART's line) on our CPU. */
-static void do_uart_irq(unsigned port)
+/* Have the 16550 at port raise its transmitter-empty interrupt: its line drops, then rises. */
+static void uart_raise(unsigned port)
 {
+    outb((uint16_t)(port + UART_IER), 0);
+    inb((uint16_t)(port + UART_IIR));
     outb((uint16_t)(port + UART_MCR), MCR_OUT2);
     outb((uint16_t)(port + UART_IER), IER_THRE);
+}
+
+/* Whether an interrupt is counted on the last semaphore we were given (taking it). */
+static void do_irq_pending(void)
+{
+    unsigned st = hc_sm_down(last_irq, 0, 1); /* a deadline long past: no waiting */
+    printf("%s\n", st == NOVA_SUCCESS ? "interrupt pending" : "no interrupt pending");
+}
+
+/* Raise the 16550's interrupt at port and wait for the last GSI we were given (the UART's
+   line) on our CPU. */
+static void do_uart_irq(unsigned port)
+{
+    uart_raise(port);
     unsigned st = hc_sm_down(last_irq, 0, rdtsc_now() + WAIT_CYCLES);
     uint8_t iir = inb((uint16_t)(port + UART_IIR)); /* clears the pending interrupt */
     outb((uint16_t)(port + UART_IER), 0);
@@ -243,6 +258,10 @@ bool driver_command(const char *w, size_t len)
         do_gsi(n);
     else if (len > 9 && !strncmp(w, "uart-irq=", 9) && parse_num(w + 9, len - 9, &n))
         do_uart_irq(n);
+    else if (len > 11 && !strncmp(w, "uart-raise=", 11) && parse_num(w + 11, len - 11, &n))
+        uart_raise(n);
+    else if (len == 11 && !strncmp(w, "irq-pending", 11))
+        do_irq_pending();
     else if (len > 4 && !strncmp(w, "msi=", 4) && parse_bdf(w + 4, len - 4, &n))
         do_msi(n);
     else if (len > 9 && !strncmp(w, "pci-read=", 9) && parse_bdf(w + 9, len - 9, &n))

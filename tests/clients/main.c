@@ -24,6 +24,8 @@
  *   inb=PORT        read a port (one not given kills us)
  *   gsi=N           ask for a GSI
  *   uart-irq=PORT   have the 16550 at PORT interrupt and wait for the last GSI given
+ *   uart-raise=PORT have it interrupt, without waiting
+ *   irq-pending     whether the last GSI given has an interrupt counted (taking it)
  *   msi=BB:DD.F     ask for a PCI device's MSI
  *   pci-read=BB:DD.F  read a PCI device's vendor and device ID
  *   edu             find our first PCI device (QEMU's edu), map its BAR 0, take its MSI and

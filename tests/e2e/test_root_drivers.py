@@ -135,3 +135,17 @@ def test_ports_and_gsis_one_owner(tmp_path):
                      "done"], c
     assert "root: a: exited with code 0" in lines and "root: c: exited with code 0" in lines
     check_accounting(lines)
+
+
+def test_new_interrupt_owner_starts_empty(boot, tmp_path):
+    """An interrupt that arrived for an owner that has ended does not wake the next one."""
+    text = (
+        "vm a\nmemory 1M\nkernel client.elf\n"
+        "cmdline pio=0x2f8:8 gsi=3 uart-raise=0x2f8 irq-pending uart-raise=0x2f8\n\n"
+        "vm b\nmemory 1M\nkernel client.elf\ncmdline wait=a pio=0x2f8:8 gsi=3 irq-pending uart-irq=0x2f8\n"
+    )
+    lines = lines_of(run_clients(boot, tmp_path, text, extra=COM2))
+    a, b = client_lines(lines, "a"), client_lines(lines, "b")
+    assert a[3:] == ["interrupt pending", "done"], a  # the semaphore counts what arrives
+    assert b[2:] == ["a has ended: exit code 0", "ports 0x2f8-0x2ff: granted", "gsi 3: selector 0x80",
+                     "no interrupt pending", UART_IRQ, "done"], b
