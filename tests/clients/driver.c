@@ -193,12 +193,15 @@ static unsigned msi_cap(unsigned bdf)
 /* Have edu raise an interrupt and wait for its semaphore on our CPU. */
 static bool edu_interrupt(volatile uint32_t *edu, uint64_t sel, unsigned n)
 {
+    uint64_t t0 = rdtsc_now();
     edu[EDU_RAISE / 4] = EDU_VALUE + n;
-    unsigned st = hc_sm_down(sel, 0, rdtsc_now() + WAIT_CYCLES);
+    unsigned st = hc_sm_down(sel, 0, t0 + WAIT_CYCLES);
+    uint64_t cycles = rdtsc_now() - t0;
     uint32_t status = edu[EDU_STATUS / 4];
     edu[EDU_ACK / 4] = status;
     if (st == NOVA_SUCCESS)
-        printf("interrupt %u arrived, edu status %#x\n", n, status);
+        printf("interrupt %u arrived, edu status %#x\ninterrupt %u: %lu TSC cycles from the raise to the "
+               "return of sm_down\n", n, status, n, cycles);
     else
         printf("interrupt %u did NOT arrive (%s), edu status %#x\n", n, nova_status_name(st), status);
     return st == NOVA_SUCCESS;
