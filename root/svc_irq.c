@@ -30,6 +30,9 @@ static const struct {
     {0, "the PIT"}, {2, "the PIC cascade"}, {4, "COM1"}, {8, "the RTC"}, {9, "the ACPI SCI"},
 };
 
+_Static_assert(SVC_IRQ_MAX <= 32, "free_slot keeps a client's slots in 32 bits");
+_Static_assert(SVC_SEL_IRQ > SVC_SEL_CALL, "interrupt selectors above the service portal");
+
 static struct irq irqs[NOVA_INT_VECTORS];
 static unsigned pins, msis;
 static struct lock irq_lock;
