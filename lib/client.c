@@ -23,6 +23,11 @@ static unsigned call(unsigned n)
     return (unsigned)utcb->regular.word[0];
 }
 
+unsigned client_call(unsigned words)
+{
+    return call(words);
+}
+
 static void flush(void)
 {
     if (!out_len)

@@ -259,6 +259,54 @@ static bool option_valid(struct span w)
     return true;
 }
 
+/* Hex digits of w as a number of at most max; false for anything else. */
+static bool hex_parse(struct span w, unsigned max, unsigned *value)
+{
+    unsigned v = 0;
+    if (w.n == 0 || w.n > 2)
+        return false;
+    for (size_t i = 0; i < w.n; i++) {
+        char c = w.p[i];
+        unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+                     : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (unsigned)((c | 0x20) - 'a' + 10)
+                                                               : 16;
+        if (d == 16)
+            return false;
+        v = v * 16 + d;
+    }
+    *value = v;
+    return v <= max;
+}
+
+/* A pci device's bdf=BB:DD.F: valid, and given to no other device of this or an earlier
+   section still loading. */
+static bool pci_bdf_check(struct parse *ps, const struct config_device *dev)
+{
+    const char *v;
+    size_t n;
+    unsigned bdf, other;
+    if (dev->type != CONFIG_DEV_PCI || !config_device_option(dev, "bdf", &v, &n))
+        return true;
+    if (!config_pci_bdf(dev, &bdf)) {
+        problem(ps, ps->line, "device pci: bdf '%s': expected BB:DD.F (bus 00-ff, device 00-1f, function 0-7)",
+                quoted(ps, (struct span){v, n}));
+        return false;
+    }
+    for (int i = 0; i <= ps->cur; i++) {
+        const struct config_vm *vm = &ps->out->vm[i];
+        if (i < ps->cur && (ps->failed & (1u << i)))
+            continue;
+        for (unsigned d = 0; d < vm->devices; d++)
+            if (&vm->device[d] != dev && config_pci_bdf(&vm->device[d], &other) && other == bdf) {
+                problem(ps, ps->line, "device pci bdf=%02x:%02x.%u: already given to vm '%s' (line %u)",
+                        CONFIG_PCI_BUS(bdf), CONFIG_PCI_DEV(bdf), CONFIG_PCI_FN(bdf), vm->name,
+                        vm->device[d].line);
+                return false;
+            }
+    }
+    return true;
+}
+
 /* device <type> [key=value ...]: a type from device_names and well-formed options. */
 static void key_device(struct parse *ps, struct config_vm *vm, struct span rest)
 {
@@ -308,6 +356,8 @@ static void key_device(struct parse *ps, struct config_vm *vm, struct span rest)
         used += w.n;
     }
     dev->options[used] = '\0';
+    if (!pci_bdf_check(ps, dev))
+        vm->devices--;
 }
 
 /* After a line whose key is unknown: it may have been a misspelled required key, or before the
@@ -519,4 +569,23 @@ bool config_device_option(const struct config_device *dev, const char *key, cons
             return true;
         }
     return false;
+}
+
+bool config_pci_bdf(const struct config_device *dev, unsigned *bdf)
+{
+    const char *v;
+    size_t n;
+    unsigned bus, slot, fn;
+    if (dev->type != CONFIG_DEV_PCI || !config_device_option(dev, "bdf", &v, &n))
+        return false;
+    const char *colon = memchr(v, ':', n), *dot = memchr(v, '.', n);
+    if (!colon || !dot || dot < colon)
+        return false;
+    struct span b = {v, (size_t)(colon - v)}, d = {colon + 1, (size_t)(dot - colon - 1)};
+    struct span f = {dot + 1, n - (size_t)(dot + 1 - v)};
+    if (!hex_parse(b, CONFIG_PCI_BUS_MAX, &bus) || !hex_parse(d, CONFIG_PCI_DEV_MAX, &slot) || f.n != 1 ||
+        !hex_parse(f, CONFIG_PCI_FN_MAX, &fn))
+        return false;
+    *bdf = CONFIG_PCI_BDF(bus, slot, fn);
+    return true;
 }

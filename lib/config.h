@@ -71,6 +71,16 @@ typedef void (*config_report_fn)(void *ctx, const char *msg);
 int config_parse(const char *file_name, const char *text, size_t len, struct config *out,
                  config_report_fn report, void *ctx);
 
+/* A host PCI device given to a program: "device pci bdf=BB:DD.F" (hex bus 00-ff, device 00-1f,
+   function 0-7). Its number bus << 8 | device << 3 | function. */
+#define CONFIG_PCI_BUS_MAX 0xffu
+#define CONFIG_PCI_DEV_MAX 0x1fu
+#define CONFIG_PCI_FN_MAX  0x7u
+#define CONFIG_PCI_BDF(bus, dev, fn) ((bus) << 8 | (dev) << 3 | (fn))
+#define CONFIG_PCI_BUS(bdf) ((bdf) >> 8)
+#define CONFIG_PCI_DEV(bdf) (((bdf) >> 3) & CONFIG_PCI_DEV_MAX)
+#define CONFIG_PCI_FN(bdf)  ((bdf) & CONFIG_PCI_FN_MAX)
+
 /* The name of a device type as written in the file ("virtio-console"), or NULL. */
 const char *config_device_name(enum config_device_type type);
 
@@ -78,3 +88,6 @@ const char *config_device_name(enum config_device_type type);
    at the value's end) and *len is the value's length. */
 bool config_device_option(const struct config_device *dev, const char *key, const char **value,
                           size_t *len);
+
+/* Whether dev is a pci device with a valid bdf= option; its number in *bdf. */
+bool config_pci_bdf(const struct config_device *dev, unsigned *bdf);

@@ -48,6 +48,46 @@ enum svc_status {
 
 enum svc_end { SVC_END_EXIT = 1, SVC_END_KILLED };
 
+/*
+ * Services for user-mode device drivers (docs/root.md section 4), one operation each:
+ *   SVC_PIO  word 1 = first port, word 2 = count: the root delegates those I/O ports to the
+ *            client's PD if no other client holds any of them and the root does not keep them.
+ *   SVC_IRQ  word 1 = SVC_IRQ_GSI, word 2 = the GSI, word 3 = NOVA_ASSIGN_INT_T / _P flags; or
+ *            word 1 = SVC_IRQ_MSI, word 2 = the BDF of a PCI device the client was given.
+ *            The root routes the interrupt to the client's CPU and delegates its semaphore (down
+ *            right only). Reply word 1 = the selector in the client's space, for MSI words 2-3 =
+ *            the address and data the client writes into the device's MSI capability.
+ *   SVC_PCI  word 1 = SVC_PCI_*:
+ *            DEVICE  word 2 = index: reply word 1 = the BDF of the client's index-th device.
+ *            READ    word 2 = BDF, word 3 = register offset, word 4 = size (1, 2 or 4, aligned):
+ *                    reply word 1 = the value.
+ *            WRITE   as READ, word 5 = the value; BARs and the ROM BAR are not writable.
+ *            BAR     word 2 = BDF, word 3 = BAR index (0-5) of a memory BAR: the root maps it
+ *                    uncached at SVC_MEM_WINDOW + its address; reply word 1 = the address in
+ *                    the client, word 2 = its size.
+ * A client's ports, interrupts and BAR mappings are taken back when it ends; the interrupts are
+ * masked first.
+ */
+#define SVC_PIO 6
+#define SVC_IRQ 7
+#define SVC_PCI 8
+
+enum svc_irq_kind { SVC_IRQ_GSI = 1, SVC_IRQ_MSI };
+enum svc_pci_op { SVC_PCI_DEVICE = 1, SVC_PCI_READ, SVC_PCI_WRITE, SVC_PCI_BAR };
+
+/* The drivers' statuses (after those of enum svc_status, with room between). */
+#define SVC_E_BUSY   16  /* another client holds (some of) it */
+#define SVC_E_DENIED 17  /* the root keeps it, or the device is not the client's */
+#define SVC_E_FULL   18  /* no free interrupt vector, or the root's table is full */
+
+#define SVC_SEL_IRQ  0x80  /* the client's interrupt semaphores: SVC_SEL_IRQ + 0, 1, ... */
+#define SVC_IRQ_MAX  8     /* interrupts one client can hold */
+#define SVC_PCI_BDF(bus, dev, fn) (((bus) << 8) | ((dev) << 3) | (fn))
+#define SVC_PCI_BUS(bdf)          ((bdf) >> 8)
+#define SVC_PCI_DEV(bdf)          (((bdf) >> 3) & 0x1fu)
+#define SVC_PCI_FN(bdf)           ((bdf) & 0x7u)
+#define SVC_PCI_BDF_MAX           0xffffu
+
 #define SVC_WRITE_MAX 256
 #define SVC_READ_MAX  256
 #define SVC_NAME_MAX  32   /* with the NUL */

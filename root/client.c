@@ -7,6 +7,7 @@
 #include "memory.h"
 #include "sel.h"
 #include "handler.h"
+#include "drivers.h"
 
 #include <elf_load.h>
 #include <hc.h>
@@ -203,6 +204,7 @@ struct client *client_load(const char *name, const void *elf, size_t size, const
     c->sel = SEL_CLIENTS + (uint64_t)loaded * CS_BLOCK;
     c->limit = limit;
     c->entry = img.entry;
+    c->cpu = cpu;
     c->waiting = false;
     size_t n = strlen(name);
     memcpy(c->name, name, n < sizeof(c->name) - 1 ? n : sizeof(c->name) - 1);
@@ -376,6 +378,7 @@ void clients_focus(unsigned n)
 /* Take down one client that has ended, tell its waiters, and move the focus on if it had it. */
 static void finish(struct client *c)
 {
+    drivers_release(c);
     uint64_t freed = release(c);
     if (c->line_len)
         line_out(c);

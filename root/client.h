@@ -28,6 +28,7 @@ struct client {
     char name[SVC_NAME_MAX];
     uint64_t sel;                   /* its block of CS_BLOCK selectors in the root's space */
     uint64_t entry;
+    unsigned cpu;                   /* where its thread and handler run */
     uint64_t limit, used;           /* bytes */
     unsigned nranges;
     struct client_range range[CLIENT_RANGES];

@@ -4,6 +4,7 @@
 #include "handler.h"
 #include "client.h"
 #include "console.h"
+#include "drivers.h"
 
 #include <format.h>
 #include <nova/mtd.h>
@@ -127,6 +128,12 @@ uint64_t handler_call(struct portal_ctx *ctx, uint64_t mtd)
         memcpy(&w[2], buf, n);
         return reply(w, SVC_OK, 2 + (n + WORD - 1) / WORD);
     }
+    case SVC_PIO:
+        return NOVA_MTD_WORDS(svc_pio_call(c, w, words));
+    case SVC_IRQ:
+        return NOVA_MTD_WORDS(svc_irq_call(c, w, words));
+    case SVC_PCI:
+        return NOVA_MTD_WORDS(svc_pci_call(c, w, words));
     case SVC_EXIT:
         say("root: %s: exited with code %lu\n", c->name, words < 2 ? 0 : w[1]);
         client_end(c, SVC_END_EXIT, words < 2 ? 0 : w[1]);

@@ -4,6 +4,7 @@
 #include "launch.h"
 #include "client.h"
 #include "console.h"
+#include "drivers.h"
 #include "input.h"
 #include "memory.h"
 
@@ -39,7 +40,10 @@ static bool load(const struct nova_hip *hip, const struct mb_info *mb, const str
         say("root: %s: module '%s' cannot be mapped\n", vm->name, vm->kernel);
         return false;
     }
-    return client_load(vm->name, elf, k->end - k->start, vm->kernel, vm->memory, cpu, vm->cmdline) != 0;
+    struct client *c = client_load(vm->name, elf, k->end - k->start, vm->kernel, vm->memory, cpu, vm->cmdline);
+    if (c)
+        svc_pci_give(c, vm);
+    return c != 0;
 }
 
 void launch(const struct nova_hip *hip, const struct mb_info *mb)
@@ -59,6 +63,7 @@ void launch(const struct nova_hip *hip, const struct mb_info *mb)
     config_parse(name, text, cm->end - cm->start, &cfg, report, 0);
 
     clients_init();
+    drivers_init(hip);
     unsigned n = 0;
     for (unsigned i = 0; i < cfg.count; i++)
         n += load(hip, mb, &cfg.vm[i]);

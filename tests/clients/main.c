@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Test client of the root task's services: runs the commands of its command line in order. */
 
+#include "driver.h"
+
 #include <client.h>
 #include <hc.h>
 #include <stdio.h>
@@ -17,6 +19,17 @@
  *   touch-above   read the page above the highest frame we were given at start
  *   echo=N        read N lines of console input and print each
  *   exit=N        end with code N (default: 0 after the last command)
+ * and the driver commands of driver.c:
+ *   pio=BASE:COUNT  ask for I/O ports (0x for hex)
+ *   inb=PORT        read a port (one not given kills us)
+ *   gsi=N           ask for a GSI
+ *   uart-irq=PORT   have the 16550 at PORT interrupt and wait for the last GSI given
+ *   uart-raise=PORT have it interrupt, without waiting
+ *   irq-pending     whether the last GSI given has an interrupt counted (taking it)
+ *   msi=BB:DD.F     ask for a PCI device's MSI
+ *   pci-read=BB:DD.F  read a PCI device's vendor and device ID
+ *   edu             find our first PCI device (QEMU's edu), map its BAR 0, take its MSI and
+ *                   have it raise two interrupts
  */
 
 #define PAGE   4096ull
@@ -32,15 +45,6 @@ static const struct svc_info *info;
 static struct alloc allocs[ALLOCS];
 static unsigned nallocs;
 static uint64_t used;
-
-static const char *status_name(unsigned st)
-{
-    static const char *const names[] = {
-        [SVC_OK] = "ok",           [SVC_E_REQUEST] = "bad request", [SVC_E_LIMIT] = "over the limit",
-        [SVC_E_NOMEM] = "no memory", [SVC_E_RANGES] = "too many ranges", [SVC_E_NAME] = "no such client",
-    };
-    return st < sizeof(names) / sizeof(names[0]) ? names[st] : "unknown status";
-}
 
 /* Decimal digits with an optional K or M suffix; 0 if malformed. */
 static uint64_t parse_size(const char *s, size_t len)
@@ -197,6 +201,8 @@ void user_main(uint64_t info_va, uint64_t unused, uint64_t sp)
             do_touch(true);
         else if (len > 5 && !strncmp(w, "echo=", 5))
             do_echo(parse_size(w + 5, len - 5));
+        else if (driver_command(w, len))
+            continue;
         else if (len > 5 && !strncmp(w, "exit=", 5))
             client_exit((unsigned)parse_size(w + 5, len - 5));
         else
