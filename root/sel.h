@@ -12,6 +12,7 @@
 #define SEL_INPUT_EC     0x106    /* the console input thread */
 #define SEL_INPUT_SC     0x107
 #define SEL_CLIENTS      0x20000  /* one block of CS_BLOCK per client; the block below stays empty */
+#define SEL_NULL_BLOCK   0x30000  /* 2^15 selectors that stay empty: the source for clearing a space */
 
 #define UTCB_HANDLERS    0x300000000000ull  /* UTCBs of the client handler ECs, one page each */
 #define UTCB_STARTUP     0x2ffffffff000ull  /* of SEL_STARTUP_EC */
