@@ -130,7 +130,9 @@ void user_main(uint64_t info_va)
     const struct nova_hip *hip = (const struct nova_hip *)NOVA_HIP_VADDR;
     for (unsigned c = 0; c < cpu_num(); c++)
         thread_init_cpu(c, sel_alloc(1), utcb_alloc());
-    if (console_start(hip->cpu_bsp) != 0)
+    /* The root's portals serve us on the CPU it started us on: our section's, else its boot CPU. */
+    unsigned home = info->vm.vcpus && info->vm.cpu != SVC_VM_CPU_ANY ? info->vm.cpu : hip->cpu_bsp;
+    if (console_start(home) != 0)
         printf("vmm[%s]: no console thread: guest output is lost\n", info->name);
     if (!info->vm.vcpus) {
         printf("vmm[%s]: started without a VM section\n", info->name);
