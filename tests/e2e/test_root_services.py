@@ -165,7 +165,8 @@ def test_over_limit_allocation_gets_an_error(boot, tmp_path):
 
 
 def test_bad_sections_leave_the_others_running(boot, tmp_path):
-    """Configuration mistakes, a missing module, a module that is no program: one message each."""
+    """Configuration mistakes, a missing module, a module that is no program (a VM, but no VMM is
+    loaded): one message each."""
     notes = tmp_path / "notes.txt"
     notes.write_text("not a program\n" * 100)
     # The client with 2 MiB more bss: too big for 1M, fine in 4M.
@@ -187,7 +188,7 @@ def test_bad_sections_leave_the_others_running(boot, tmp_path):
     expected = [
         "root: clients.cfg:2: memory '12X': expected a size like 512M",
         "root: missing: kernel module 'nothere.elf' is not loaded",
-        "root: text: notes.txt: not an x86-64 ELF executable",
+        "root: text: kernel notes.txt is not a program, and no vmm.elf module is loaded to run it as a VM",
         "root: nocpu: cpu 7 is not online (1 online)",
         "root: 2 of 7 clients loaded",
     ]
