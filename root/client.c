@@ -356,10 +356,13 @@ void client_output(struct client *c, const char *text, size_t len, bool push)
             line_out(c, true);
             continue;
         }
-        if (ch == '\r')
-            continue; /* line ends are the root's: "\r\n" from a guest's terminal is one */
-        /* Control characters could move the cursor over other clients' lines. */
-        c->line[c->line_len++] = (ch >= 0x20 && ch < 0x7f) || ch == '\t' ? ch : '?';
+        /* Control characters could move the cursor over other clients' lines; a client alone keeps
+           its terminal's (a VM's shell edits its line with them). Line ends are the root's: the
+           CR of a guest terminal's "\r\n" goes. */
+        bool alone = loaded == 1;
+        if (ch == '\r' && !alone)
+            continue;
+        c->line[c->line_len++] = alone || (ch >= 0x20 && ch < 0x7f) || ch == '\t' ? ch : '?';
         if (c->line_len == CLIENT_LINE)
             line_out(c, true);
     }
