@@ -30,7 +30,7 @@
 /* MSRs a VMM may let its guests reach without exits: FS_BASE, GS_BASE, KERNEL_GS_BASE. */
 static const uint32_t guest_msrs[] = {0xc0000100, 0xc0000101, 0xc0000102};
 
-_Static_assert((SEL_NULL_BLOCK & ((1u << NULL_ORDER) - 1)) == 0 && SEL_NULL_BLOCK >= SEL_CLIENTS + CLIENT_MAX * 64,
+_Static_assert((SEL_NULL_BLOCK & ((1u << NULL_ORDER) - 1)) == 0 && SEL_NULL_BLOCK >= SEL_CLIENTS + CLIENT_MAX * CS_BLOCK,
                "the null block is aligned and above the clients' blocks");
 
 _Static_assert(CS_INPUT_SM < CS_BLOCK && (1 << BLOCK_ORDER) == CS_BLOCK, "client selector block");
