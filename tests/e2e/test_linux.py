@@ -130,7 +130,7 @@ def test_linux_boots_to_interactive_shell(session, vcpus):
 @needs_payload
 def test_bad_kernel_is_reported_and_next_vm_runs(session):
     """A VM whose kernel module is missing and one whose kernel is not a bzImage are reported by
-    name; the next VM in the file still boots."""
+    name; the next VM in the file still boots, and QEMU's exit status is 1 since one VMM failed."""
     vms = [{"name": "nokernel", "kernel": "absent.bin"},
            {"name": "garbage", "kernel": "initramfs.cpio.gz"},
            {"name": "good", "cmdline": "console=ttyS0 panic=-1 guest.poweroff guest.tests=nproc"}]
@@ -139,6 +139,10 @@ def test_bad_kernel_is_reported_and_next_vm_runs(session):
     s.expect(r"vmm\[garbage\]: kernel: [^\r\n]+", "the bad-kernel message")
     s.expect(r"guest: init running", "the good VM's init")
     s.expect(r"vmm\[good\]: powered off", "the good VM's power-off")
+    s.expect(pexpect.EOF, "QEMU to exit", timeout=60)
+    assert "root: garbage: exited with code 1" in s.text(), "the bad kernel's VMM did not exit with 1"
+    s.child.close()
+    assert s.child.exitstatus == 1, f"QEMU exit status {s.child.exitstatus}: not 1 after a VM failed"
 
 
 @needs_payload
