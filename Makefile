@@ -31,7 +31,8 @@ image: $(NOVA_ISO)
 # Boot the default demo: the hypervisor and root task under QEMU TCG, serial on stdio.
 # The default demo: Debian's Linux on our VMM, its shell on your terminal; `poweroff` ends QEMU.
 run: all guests | need-qemu
-	images/qemu.sh --kernel --smp 2 --mem 1G --exit-when-done --module "$(VMM_ELF) vmm.elf" \
+	images/qemu.sh --kernel --smp 2 --mem 1G --exit-when-done --module "$(ROOT_ELF) root.elf" \
+		--module "$(VMM_ELF) vmm.elf" \
 		--module "$(GUEST_BZIMAGE) bzImage" --module "$(GUEST_INITRAMFS) initramfs.cpio.gz" \
 		--module "images/linux.cfg linux.cfg"
 

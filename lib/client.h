@@ -4,6 +4,8 @@
 
 #include "service.h"
 
+#include <nova/utcb.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Check the start-up page the root passed (RDI at entry) and send printf to the root's console;
@@ -16,6 +18,18 @@ unsigned client_wait(const char *name, unsigned *how, uint64_t *code);
 /* Wait for console input and copy up to max bytes (at most SVC_READ_MAX) to buf; the count, or 0
    if the root refused. */
 unsigned client_read(char *buf, unsigned max);
+/* The wall clock the root read at boot (seconds since 1970), the TSC at that moment, the TSC's
+   frequency in Hz: SVC_OK, or the root's status. */
+unsigned client_time(uint64_t *wall, uint64_t *tsc, uint64_t *tsc_hz);
+/* Map the boot module called name read-only: SVC_OK with its bytes and size, or SVC_E_NAME. */
+unsigned client_module(const char *name, const void **bytes, uint64_t *size);
+
+/* From any thread of the client, with that thread's UTCB u (the calls above use the first
+   thread's): len bytes (at most SVC_WRITE_MAX) of console output, a partial line printed at once
+   when push is set; and up to max typed bytes (0 if none, when wait is false). */
+unsigned client_write_on(union nova_utcb *u, const char *text, unsigned len, bool push);
+unsigned client_read_on(union nova_utcb *u, char *buf, unsigned max, bool wait);
+
 /* Send words 0 .. words-1 of the UTCB to the root; the reply's status. Output is sent a line at a
    time: a partial line printed before is not yet out. */
 unsigned client_call(unsigned words);

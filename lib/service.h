@@ -92,6 +92,40 @@ enum svc_pci_op { SVC_PCI_DEVICE = 1, SVC_PCI_READ, SVC_PCI_WRITE, SVC_PCI_BAR }
 #define SVC_READ_MAX  256
 #define SVC_NAME_MAX  32   /* with the NUL */
 
+/*
+ * For a VMM (a client that runs a VM, docs/root.md section 7).
+ *   SVC_WRITE  word 1 may also hold SVC_WRITE_PUSH: print a line that is not complete yet now
+ *              (a prompt); what follows continues it unless another line came in between.
+ *   SVC_READ   word 2 (optional) SVC_READ_NOWAIT: answer at once, with a count of 0 if nothing
+ *              was typed.
+ *   SVC_TIME   reply word 1 = the wall clock (seconds since 1970, UTC) the root read from the
+ *              CMOS RTC at boot, word 2 = the TSC value at that reading, word 3 = the TSC's
+ *              frequency in Hz.
+ *   SVC_MODULE words 1-8 = a boot module's name (NUL-padded, as a configuration names it): the
+ *              module is mapped read-only into the client at SVC_MEM_WINDOW + its physical
+ *              address (not counted against the limit); reply word 1 = that address, word 2 =
+ *              its size in bytes. SVC_E_NAME if no module has that name.
+ */
+enum svc_op_vmm { SVC_TIME = 9, SVC_MODULE = 10 };
+
+#define SVC_WRITE_PUSH  (1ull << 32)
+#define SVC_READ_NOWAIT 1ull
+#define SVC_MODULE_NAME 64  /* with the NUL, as lib/config.h's module names */
+
+/* A VM's section of the configuration, in the start-up page of the VMM that runs it (vcpus is 0
+   for a client that is a plain program). NOVA_HIP_VADDR holds a read-only copy of the HIP and
+   NOVA_SEL_PD_ROOT the VMM's own PD (create and ctrl rights), so code written for a root task
+   finds its CPUs, TSC frequency and features, and its PD, where it expects them. */
+struct svc_vm {
+    uint64_t memory;            /* guest RAM in bytes */
+    uint32_t vcpus;
+    uint32_t cpu;               /* host CPU of vCPU 0, SVC_VM_CPU_ANY when not configured */
+    char kernel[SVC_MODULE_NAME];
+    char initrd[SVC_MODULE_NAME]; /* empty when none */
+};
+
+#define SVC_VM_CPU_ANY 0xffffffffu
+
 /* The start-up page: who the client is and what it was given before it ran. */
 #define SVC_INFO_MAGIC   0x6f666e6920637673ull /* "svc info" */
 #define SVC_INFO_RANGES  12
@@ -110,6 +144,7 @@ struct svc_info {
     struct svc_range range[SVC_INFO_RANGES]; /* those bytes, in the order they were given */
     char name[SVC_NAME_MAX];
     char cmdline[SVC_CMDLINE_MAX];
+    struct svc_vm vm;           /* for a VMM: its VM (above) */
 };
 
 _Static_assert(sizeof(struct svc_info) <= 4096, "the start-up page is one page");

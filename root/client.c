@@ -12,6 +12,7 @@
 #include <elf_load.h>
 #include <hc.h>
 #include <nova/descriptors.h>
+#include <nova/hip.h>
 #include <nova/mtd.h>
 #include <nova/selectors.h>
 #include <string.h>
@@ -23,6 +24,15 @@
 #define KIB           1024u
 #define BLOCK_ORDER   6         /* CS_BLOCK = 2^6 selectors */
 #define RW            (NOVA_PERM_MEM_R | NOVA_PERM_MEM_W)
+#define NULL_ORDER    15        /* SEL_NULL_BLOCK holds 2^15 empty selectors */
+/* What a VMM may do with its own PD: everything but assign_dev. */
+#define VMM_PD_PERM   (NOVA_PERM_PD_CTRL | NOVA_PERM_PD_PD | NOVA_PERM_PD_EC_PT_SM | NOVA_PERM_PD_SC)
+
+/* MSRs a VMM may let its guests reach without exits: FS_BASE, GS_BASE, KERNEL_GS_BASE. */
+static const uint32_t guest_msrs[] = {0xc0000100, 0xc0000101, 0xc0000102};
+
+_Static_assert((SEL_NULL_BLOCK & ((1u << NULL_ORDER) - 1)) == 0 && SEL_NULL_BLOCK >= SEL_CLIENTS + CLIENT_MAX * CS_BLOCK,
+               "the null block is aligned and above the clients' blocks");
 
 _Static_assert(CS_INPUT_SM < CS_BLOCK && (1 << BLOCK_ORDER) == CS_BLOCK, "client selector block");
 
@@ -31,10 +41,14 @@ static unsigned loaded;
 static unsigned attempts;       /* loads begun: each gets a fresh handler UTCB */
 static struct client *focus;    /* where typed bytes go */
 static struct lock table_lock;  /* client states, ranges, waiting and reading, input, focus */
+/* Held from a change of the pool through the line that reports it, so that the figures in the
+   log add up in the order the lines appear (clients grant and return concurrently). */
+static struct lock account_lock;
 
 void clients_init(void)
 {
     lock_init(&table_lock, SEL_TABLE_LOCK);
+    lock_init(&account_lock, SEL_ACCOUNT_LOCK);
     hc_create_sm(SEL_ENDED_SM, ROOT, 0);
 }
 
@@ -81,8 +95,11 @@ static const char *status_text(unsigned st)
 
 unsigned client_grant(struct client *c, uint64_t size, uint64_t *va)
 {
+    /* A VMM's memory is executable for it too: delegation passes only what the source has, and its
+       guest runs code from it. */
     uint64_t phys;
-    unsigned st = take(c, size, 0, RW, &phys);
+    lock_take(&account_lock);
+    unsigned st = take(c, size, 0, c->vmm ? RW | NOVA_PERM_MEM_XU : RW, &phys);
     if (st == SVC_OK) {
         *va = SVC_MEM_WINDOW + phys;
         say("root: %s: granted %lu KiB at %#lx (using %lu KiB of %lu KiB)\n", c->name, size / KIB, *va,
@@ -91,6 +108,7 @@ unsigned client_grant(struct client *c, uint64_t size, uint64_t *va)
         say("root: %s: refused %lu KiB: %s (using %lu KiB of %lu KiB)\n", c->name, size / KIB, status_text(st),
             c->used / KIB, c->limit / KIB);
     }
+    lock_give(&account_lock);
     return st;
 }
 
@@ -113,7 +131,7 @@ static int load_segments(struct client *c, const struct elf_load *img, const uin
 }
 
 /* The start-up page: who the client is and what it holds, read-only at SVC_INFO_VA. */
-static int write_info(struct client *c, const char *cmdline)
+static int write_info(struct client *c, const char *cmdline, const struct svc_vm *vm)
 {
     uint64_t phys;
     if (take(c, PAGE, SVC_INFO_VA, NOVA_PERM_MEM_R, &phys) != SVC_OK)
@@ -127,6 +145,26 @@ static int write_info(struct client *c, const char *cmdline)
     memcpy(info->name, c->name, sizeof(info->name));
     size_t n = strlen(cmdline);
     memcpy(info->cmdline, cmdline, n < SVC_CMDLINE_MAX - 1 ? n : SVC_CMDLINE_MAX - 1);
+    if (vm)
+        info->vm = *vm;
+    return 0;
+}
+
+/* What a VMM needs beyond a program's: a read-only copy of the HIP where a root task finds it, its
+   own PD at NOVA_SEL_PD_ROOT (to create the guest's PD and its threads, and to delegate guest
+   memory), and the MSRs its guests may reach directly. */
+static int equip_vmm(struct client *c)
+{
+    const struct nova_hip *hip = (const struct nova_hip *)NOVA_HIP_VADDR;
+    uint64_t phys, pd = c->sel + CS_PD;
+    if (take(c, PAGE, NOVA_HIP_VADDR, NOVA_PERM_MEM_R, &phys) != SVC_OK)
+        return -1;
+    memcpy(memory_ptr(phys), hip, hip->length < PAGE ? hip->length : PAGE);
+    if (hc_ctrl_pd(ROOT, pd, pd, NOVA_SEL_PD_ROOT, 0, VMM_PD_PERM, NOVA_SPC_OBJ, 0, 0) != NOVA_SUCCESS)
+        return -1;
+    for (unsigned i = 0; i < sizeof(guest_msrs) / sizeof(guest_msrs[0]); i++)
+        hc_ctrl_pd(NOVA_SEL_PD_NOVA, pd, guest_msrs[i], guest_msrs[i], 0, NOVA_PERM_MSR_ALL, NOVA_SPC_MSR,
+                   NOVA_ACC_CPU_GST, 0); /* without them the guest's accesses exit: slower, not wrong */
     return 0;
 }
 
@@ -160,10 +198,20 @@ static unsigned make_portals(struct client *c, unsigned cpu)
     return st;
 }
 
+/* Empty c's object space: a VMM holds its own PD and objects whose threads are its own, cycles
+   that would keep its PD alive after the root drops its capabilities (docs/abi.md). This also
+   stops every thread the client made. */
+static void clear_objects(const struct client *c)
+{
+    for (uint64_t sel = 0; sel < NOVA_SEL_NUM; sel += 1ull << NULL_ORDER)
+        hc_ctrl_pd(ROOT, c->sel + CS_PD, SEL_NULL_BLOCK, sel, NULL_ORDER, NOVA_PERM_MASK, NOVA_SPC_OBJ, 0, 0);
+}
+
 /* Unmap and free everything c holds and drop every capability of its block. */
 static uint64_t release(struct client *c)
 {
     uint64_t freed = 0;
+    clear_objects(c);
     for (unsigned i = 0; i < c->nranges; i++)
         range_unmap(c, &c->range[i]);
     hc_ctrl_pd(ROOT, ROOT, SEL_CLIENTS - CS_BLOCK, c->sel, BLOCK_ORDER, NOVA_PERM_MASK, NOVA_SPC_OBJ, 0, 0);
@@ -179,7 +227,7 @@ static uint64_t release(struct client *c)
 }
 
 struct client *client_load(const char *name, const void *elf, size_t size, const char *file, uint64_t limit,
-                            unsigned cpu, const char *cmdline)
+                            unsigned cpu, const char *cmdline, const struct svc_vm *vm)
 {
     struct elf_load img;
     char why[160];
@@ -206,6 +254,7 @@ struct client *client_load(const char *name, const void *elf, size_t size, const
     c->entry = img.entry;
     c->cpu = cpu;
     c->waiting = false;
+    c->vmm = vm != 0;
     size_t n = strlen(name);
     memcpy(c->name, name, n < sizeof(c->name) - 1 ? n : sizeof(c->name) - 1);
     hc_create_sm(c->sel + CS_WAIT_SM, ROOT, 0);
@@ -219,8 +268,13 @@ struct client *client_load(const char *name, const void *elf, size_t size, const
     }
     if (load_segments(c, &img, elf))
         goto fail;
-    if (take(c, SVC_STACK_SIZE, SVC_STACK_TOP - SVC_STACK_SIZE, RW, &stack) != SVC_OK || write_info(c, cmdline)) {
+    if (take(c, SVC_STACK_SIZE, SVC_STACK_TOP - SVC_STACK_SIZE, RW, &stack) != SVC_OK ||
+        write_info(c, cmdline, vm)) {
         say("root: %s: no memory for its stack and start-up page\n", name);
+        goto fail;
+    }
+    if (vm && equip_vmm(c)) {
+        say("root: %s: cannot give it its PD and HIP page\n", name);
         goto fail;
     }
     st = make_portals(c, cpu);
@@ -296,31 +350,38 @@ const char *client_owner(uint64_t phys, char *buf, size_t len)
     return who ? buf : 0;
 }
 
-static void line_out(struct client *c)
+static void line_out(struct client *c, bool end)
 {
-    console_line(loaded > 1 ? c->name : 0, c->line, c->line_len);
+    console_text(c, loaded > 1 ? c->name : 0, c->line, c->line_len, end);
     c->line_len = 0;
 }
 
-void client_output(struct client *c, const char *text, size_t len)
+void client_output(struct client *c, const char *text, size_t len, bool push)
 {
     for (size_t i = 0; i < len; i++) {
         char ch = text[i];
         if (ch == '\n') {
-            line_out(c);
+            line_out(c, true);
             continue;
         }
-        /* Control characters could move the cursor over other clients' lines. */
-        c->line[c->line_len++] = (ch >= 0x20 && ch < 0x7f) || ch == '\t' ? ch : '?';
+        /* Control characters could move the cursor over other clients' lines; a client alone keeps
+           its terminal's (a VM's shell edits its line with them). Line ends are the root's: the
+           CR of a guest terminal's "\r\n" goes. */
+        bool alone = loaded == 1;
+        if (ch == '\r' && !alone)
+            continue;
+        c->line[c->line_len++] = alone || (ch >= 0x20 && ch < 0x7f) || ch == '\t' ? ch : '?';
         if (c->line_len == CLIENT_LINE)
-            line_out(c);
+            line_out(c, true);
     }
+    if (push && c->line_len)
+        line_out(c, false);
 }
 
-unsigned client_read(struct client *c, char *buf, unsigned max)
+unsigned client_read(struct client *c, char *buf, unsigned max, bool wait)
 {
     lock_take(&table_lock);
-    while (!c->in_len) {
+    while (!c->in_len && wait) {
         c->reading = true;
         lock_give(&table_lock);
         hc_sm_down(c->sel + CS_INPUT_SM, 0, 0);
@@ -379,10 +440,12 @@ void clients_focus(unsigned n)
 static void finish(struct client *c)
 {
     drivers_release(c);
+    lock_take(&account_lock);
     uint64_t freed = release(c);
     if (c->line_len)
-        line_out(c);
+        line_out(c, true);
     say("root: %s: %lu KiB returned, %lu KiB free\n", c->name, freed / KIB, memory_free_bytes() / KIB);
+    lock_give(&account_lock);
     lock_take(&table_lock);
     c->state = CLIENT_GONE;
     for (unsigned i = 0; i < loaded; i++)
@@ -398,7 +461,7 @@ static void finish(struct client *c)
         say("root: input goes to %s\n", to->name);
 }
 
-void clients_run(void)
+unsigned clients_run(void)
 {
     /* Every client was loaded before any runs: a client finds all the others by name. */
     focus = loaded ? &clients[0] : 0;
@@ -428,8 +491,12 @@ void clients_run(void)
         if (ending)
             finish(ending);
         else if (!alive)
-            return;
+            break;
         else
             hc_sm_down(SEL_ENDED_SM, 0, 0);
     }
+    unsigned failed = 0;
+    for (unsigned i = 0; i < loaded; i++)
+        failed += clients[i].end != SVC_END_EXIT || clients[i].code != 0;
+    return failed;
 }

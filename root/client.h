@@ -25,6 +25,7 @@ struct client_range {
 
 struct client {
     enum client_state state;
+    bool vmm;                       /* it runs a VM (the VMM program for a VM section) */
     char name[SVC_NAME_MAX];
     uint64_t sel;                   /* its block of CS_BLOCK selectors in the root's space */
     uint64_t entry;
@@ -62,11 +63,13 @@ enum {
 void clients_init(void);
 /* Load the ELF image elf (size bytes, from the module called file) as client name with a memory
    limit in bytes, for cpu, with cmdline; say why not and return NULL if it cannot. It runs from
-   clients_run on. */
+   clients_run on. A VMM gets its VM's section vm in its start-up page, its own PD and a copy of
+   the HIP (vm is NULL for a program). */
 struct client *client_load(const char *name, const void *elf, size_t size, const char *file, uint64_t limit,
-                            unsigned cpu, const char *cmdline);
-/* Let every loaded client run, and wait until all have ended, taking each down as it ends. */
-void clients_run(void);
+                            unsigned cpu, const char *cmdline, const struct svc_vm *vm);
+/* Let every loaded client run, and wait until all have ended, taking each down as it ends; the
+   number of clients that did not exit with code 0. */
+unsigned clients_run(void);
 
 /* For the portal handlers (service.c): */
 /* Fresh memory for c at its window address: SVC_OK and *va, or why not. */
@@ -77,10 +80,11 @@ unsigned client_wait(struct client *c, const char *name, unsigned *how, uint64_t
 void client_end(struct client *c, enum svc_end end, uint64_t code);
 /* The name of the client holding physical address phys, or NULL. */
 const char *client_owner(uint64_t phys, char *buf, size_t len);
-/* Console output of c: whole lines go out, prefixed with its name when several clients run. */
-void client_output(struct client *c, const char *text, size_t len);
-/* Wait for typed bytes for c and copy up to max of them to buf; the count. */
-unsigned client_read(struct client *c, char *buf, unsigned max);
+/* Console output of c: whole lines go out, prefixed with its name when several clients run; with
+   push, an incomplete line (a prompt) goes out too. */
+void client_output(struct client *c, const char *text, size_t len, bool push);
+/* Copy up to max typed bytes for c to buf, waiting for one if wait is set; the count. */
+unsigned client_read(struct client *c, char *buf, unsigned max, bool wait);
 
 /* For the console input thread (input.c): */
 /* A typed byte for the client with the input focus (dropped when none has it or its buffer is full). */

@@ -13,6 +13,7 @@
 
 static struct lock console_lock;
 static bool locking;
+static const void *open_owner;  /* whose line the cursor stands in, NULL when at a line start */
 
 void console_init(uint64_t sel)
 {
@@ -31,6 +32,15 @@ static void give(void)
         lock_give(&console_lock);
 }
 
+/* With the lock: end a line another owner left open. */
+static void close_for(const void *owner)
+{
+    if (open_owner && open_owner != owner) {
+        printf("\n");
+        open_owner = 0;
+    }
+}
+
 void say(const char *fmt, ...)
 {
     char buf[SAY_MAX];
@@ -39,15 +49,18 @@ void say(const char *fmt, ...)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     take();
+    close_for(0);
     printf("%s", buf);
     give();
 }
 
-void console_line(const char *prefix, const char *text, size_t len)
+void console_text(const void *owner, const char *prefix, const char *text, size_t len, bool end)
 {
     take();
-    if (prefix)
+    close_for(owner);
+    if (prefix && open_owner != owner)
         printf("%s: ", prefix);
-    printf("%.*s\n", (int)len, text);
+    printf("%.*s%s", (int)len, text, end ? "\n" : "");
+    open_owner = end ? 0 : owner;
     give();
 }

@@ -3,8 +3,10 @@
 
 #include "handler.h"
 #include "client.h"
+#include "clock.h"
 #include "console.h"
 #include "drivers.h"
+#include "module.h"
 
 #include <format.h>
 #include <nova/mtd.h>
@@ -16,6 +18,7 @@
 #define PF_PRESENT 0x1u  /* page-fault error code bits */
 #define PF_WRITE   0x2u
 #define PF_FETCH   0x10u
+#define WRITE_LEN  0xffffffffull  /* SVC_WRITE word 1: the length; above it SVC_WRITE_PUSH */
 
 static const char *const vector_names[NOVA_EV_HST_STARTUP] = {
     [NOVA_EV_DE] = "divide error",     [NOVA_EV_DB] = "debug exception",  [NOVA_EV_BP] = "breakpoint",
@@ -93,11 +96,14 @@ uint64_t handler_call(struct portal_ctx *ctx, uint64_t mtd)
     uint64_t *w = ctx->utcb->regular.word;
     unsigned words = nova_mtd_words((uint32_t)mtd);
     switch (w[0]) {
-    case SVC_WRITE:
-        if (words < 2 || w[1] > SVC_WRITE_MAX || (w[1] + WORD - 1) / WORD > words - 2)
+    case SVC_WRITE: {
+        uint64_t len = w[1] & WRITE_LEN;
+        if (words < 2 || (w[1] & ~(WRITE_LEN | SVC_WRITE_PUSH)) || len > SVC_WRITE_MAX ||
+            (len + WORD - 1) / WORD > words - 2)
             return reply(w, SVC_E_REQUEST, 1);
-        client_output(c, (const char *)&w[2], w[1]);
+        client_output(c, (const char *)&w[2], len, w[1] & SVC_WRITE_PUSH);
         return reply(w, SVC_OK, 1);
+    }
     case SVC_ALLOC: {
         uint64_t size = (w[1] + PAGE - 1) & ~(PAGE - 1), va = 0;
         if (words < 2 || size == 0 || size < w[1])
@@ -121,9 +127,10 @@ uint64_t handler_call(struct portal_ctx *ctx, uint64_t mtd)
     }
     case SVC_READ: {
         char buf[SVC_READ_MAX];
-        if (words < 2 || w[1] == 0 || w[1] > SVC_READ_MAX)
+        uint64_t flags = words < 3 ? 0 : w[2];
+        if (words < 2 || w[1] == 0 || w[1] > SVC_READ_MAX || (flags & ~SVC_READ_NOWAIT))
             return reply(w, SVC_E_REQUEST, 1);
-        unsigned n = client_read(c, buf, (unsigned)w[1]);
+        unsigned n = client_read(c, buf, (unsigned)w[1], !(flags & SVC_READ_NOWAIT));
         w[1] = n;
         memcpy(&w[2], buf, n);
         return reply(w, SVC_OK, 2 + (n + WORD - 1) / WORD);
@@ -138,6 +145,19 @@ uint64_t handler_call(struct portal_ctx *ctx, uint64_t mtd)
         say("root: %s: exited with code %lu\n", c->name, words < 2 ? 0 : w[1]);
         client_end(c, SVC_END_EXIT, words < 2 ? 0 : w[1]);
         return reply(w, SVC_OK, 1);
+    /* The services a VMM needs (docs/root.md section 7). */
+    case SVC_TIME:
+        clock_now(&w[1], &w[2], &w[3]);
+        return reply(w, SVC_OK, 4);
+    case SVC_MODULE: {
+        char name[SVC_MODULE_NAME];
+        if (words < 1 + SVC_MODULE_NAME / WORD)
+            return reply(w, SVC_E_REQUEST, 1);
+        memcpy(name, &w[1], sizeof(name));
+        name[sizeof(name) - 1] = '\0';
+        unsigned st = module_map(c, name, &w[1], &w[2]);
+        return reply(w, st, 3);
+    }
     default:
         return reply(w, SVC_E_REQUEST, 1);
     }

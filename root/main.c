@@ -2,6 +2,7 @@
 /* The root task: checks the HIP, takes the UART and all RAM, reports what the hypervisor handed
    over, and starts the clients a configuration module names. */
 
+#include "clock.h"
 #include "console.h"
 #include "launch.h"
 #include "memory.h"
@@ -97,9 +98,9 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
         report_boot();
     bool pool = st == MB_OK && memory_init(hip, &boot, SEL_POOL_LOCK);
 
+    clock_init();
     printf("root: ready\n");
-    if (pool)
-        launch(hip, &boot);
+    unsigned status = pool ? launch(hip, &boot) : 1;
     power_request(&boot);
-    roottask_finish(&boot, 0);
+    roottask_finish(&boot, status);
 }

@@ -50,6 +50,13 @@ unsigned memory_map(uint64_t pd, uint64_t phys, uint64_t va, uint64_t size, unsi
                     size >> NOVA_PAGE_SHIFT, pmm);
 }
 
+unsigned memory_map_module(uint64_t pd, uint64_t start, uint64_t end)
+{
+    uint64_t first = start >> NOVA_PAGE_SHIFT, last = (end + NOVA_PAGE_SIZE - 1) >> NOVA_PAGE_SHIFT;
+    return delegate(NOVA_SEL_PD_NOVA, pd, first, (PHYS_WINDOW >> NOVA_PAGE_SHIFT) + first, last - first,
+                    NOVA_PERM_MEM_R);
+}
+
 static void exclude(uint64_t base, uint64_t end)
 {
     if (!frames_remove(&pool, base, end))

@@ -11,9 +11,11 @@
 #define SEL_STARTUP_EC   0x105    /* handler of the start-up portal of the root's threads (thread.h) */
 #define SEL_INPUT_EC     0x106    /* the console input thread */
 #define SEL_INPUT_SC     0x107
+#define SEL_ACCOUNT_LOCK 0x108    /* client.c: pool changes and the lines that report them */
 #define SEL_DRV_LOCKS    0x180    /* driver services (drivers.c): DRV_LOCK_* below */
 #define SEL_DRV_IRQS     0x200    /* interrupt semaphores from PD_NOVA: + index, NOVA_INT_VECTORS */
 #define SEL_CLIENTS      0x20000  /* one block of CS_BLOCK per client; the block below stays empty */
+#define SEL_NULL_BLOCK   0x30000  /* 2^15 selectors that stay empty: the source for clearing a space */
 
 enum { DRV_LOCK_PIO, DRV_LOCK_IRQ, DRV_LOCK_PCI, DRV_LOCK_CFG };
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# The VMM: build/vmm.elf, booted as the root task with a VM configuration and the guest's modules.
+# The VMM: build/vmm.elf, a boot module the root task starts once per VM of its configuration.
 
 VMM_ELF  := $(BUILD)/vmm.elf
 VMM_SRCS := $(wildcard vmm/*.c vmm/core/*.c vmm/cpu/*.c vmm/dev/*.c vmm/boot/*.c vmm/acpi/*.c)

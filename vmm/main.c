@@ -1,77 +1,66 @@
 /* SPDX-License-Identifier: MIT */
-/* The VMM: booted as the root task for now, it reads a VM configuration module, builds the VM it
-   describes from the kernel and initrd modules, and runs it until it powers off. */
+/* The VMM: a client of the root task, started for one VM of the configuration (its section is in
+   the start-up page). It builds the VM from the kernel and initrd modules, runs it until it powers
+   off (exit code 0) or fails (1), and restarts it after a reset. */
 
 #include "acpi/layout.h"
 #include "boot/linux.h"
+#include "core/console.h"
 #include "core/exit_decode.h"
 #include "core/vcpu.h"
 #include "core/vm.h"
 
+#include <client.h>
 #include <config.h>
 #include <hc.h>
 #include <nova/hip.h>
-#include <physmap.h>
 #include <res.h>
-#include <roottask.h>
 #include <stdio.h>
 #include <string.h>
 #include <thread.h>
 
 #define MIB          0x100000ul
-#define RAM_FLOOR    (64 * MIB)     /* guest RAM comes from above the hypervisor and below modules */
-#define RAM_ALIGN    (2 * MIB)
 #define ERR_MAX      160
-
-static struct mb_info boot;
-static struct config cfg;
-static struct vm vms[2];         /* the running VM and the one it left behind at its last reset */
-
 #define RESTARTS_MAX 16             /* resets in a row before the VMM gives up on a VM */
 #define STOP_WAIT_MS 2000
 
-/* Host-physical RAM for the guest: usable memory above the floor and every module. */
-static uint64_t find_ram(uint64_t size)
+struct module {
+    const void *bytes;
+    uint64_t size;
+};
+
+static struct vm vms[2];            /* the running VM and the one it left behind at its last reset */
+static struct config_vm cfg;        /* our VM's section */
+static struct module kernel, initrd;
+static uint8_t *ram;                /* guest RAM from the root, kept across resets */
+
+__attribute__((noreturn)) static void finish(unsigned code)
 {
-    uint64_t floor = RAM_FLOOR;
-    for (unsigned i = 0; i < boot.nmods; i++)
-        if (boot.mods[i].end > floor)
-            floor = boot.mods[i].end;
-    if (boot.info_end > floor)
-        floor = boot.info_end;
-    for (unsigned i = 0; i < boot.nmem; i++) {
-        const struct mb_mem *m = &boot.mem[i];
-        if (m->type != MB_MEM_AVAILABLE)
-            continue;
-        uint64_t start = (m->base > floor ? m->base : floor) + RAM_ALIGN - 1;
-        start &= ~(RAM_ALIGN - 1);
-        if (start + size <= m->base + m->len)
-            return start;
-    }
-    return 0;
+    console_flush();
+    client_exit(code);
 }
 
-static void report(void *ctx, const char *msg)
+/* Our section from the start-up page, as lib/config.c would have parsed it. */
+static void read_section(const struct svc_info *info)
 {
-    (void)ctx;
-    printf("vmm: %s\n", msg);
+    memcpy(cfg.name, info->name, sizeof(cfg.name) - 1);
+    memcpy(cfg.cmdline, info->cmdline, sizeof(cfg.cmdline) - 1);
+    memcpy(cfg.kernel, info->vm.kernel, sizeof(cfg.kernel) - 1);
+    memcpy(cfg.initrd, info->vm.initrd, sizeof(cfg.initrd) - 1);
+    cfg.memory = info->vm.memory;
+    cfg.vcpus = info->vm.vcpus;
+    cfg.cpu = info->vm.cpu == SVC_VM_CPU_ANY ? CONFIG_CPU_ANY : (int)info->vm.cpu;
 }
 
-static const void *module_bytes(const struct mb_module *m)
+/* Everything that does not change at a reset: the modules, checks, the guest's RAM; 0 if the VM
+   can be built. */
+static int prepare(const struct config_vm *c)
 {
-    return phys_map(m->start, m->end - m->start, 0);
-}
-
-/* Build and start the VM of one configuration section; 0 when it runs. */
-static int launch(struct vm *vm, const struct config_vm *c)
-{
-    const struct mb_module *k = multiboot_find_module(&boot, c->kernel, false);
-    const struct mb_module *i = c->initrd[0] ? multiboot_find_module(&boot, c->initrd, false) : 0;
-    if (!k) {
+    if (client_module(c->kernel, &kernel.bytes, &kernel.size) != SVC_OK) {
         printf("vmm[%s]: kernel module '%s' is not loaded\n", c->name, c->kernel);
         return -1;
     }
-    if (c->initrd[0] && !i) {
+    if (c->initrd[0] && client_module(c->initrd, &initrd.bytes, &initrd.size) != SVC_OK) {
         printf("vmm[%s]: initrd module '%s' is not loaded\n", c->name, c->initrd);
         return -1;
     }
@@ -80,7 +69,7 @@ static int launch(struct vm *vm, const struct config_vm *c)
         return -1;
     }
     char err[ERR_MAX];
-    if (linux_check(module_bytes(k), k->end - k->start, c->memory, err, sizeof(err)) != 0) {
+    if (linux_check(kernel.bytes, kernel.size, c->memory, err, sizeof(err)) != 0) {
         printf("vmm[%s]: %s (module %s)\n", c->name, err, c->kernel);
         return -1;
     }
@@ -89,20 +78,28 @@ static int launch(struct vm *vm, const struct config_vm *c)
                c->memory / MIB, (uint64_t)LAYOUT_ECAM_BASE / MIB);
         return -1;
     }
-    uint64_t phys = find_ram(c->memory);
-    if (!phys) {
-        printf("vmm[%s]: no %lu MiB of free host memory\n", c->name, c->memory / MIB);
+    uint64_t va;
+    unsigned st = client_alloc(c->memory, &va);
+    if (st != SVC_OK) {
+        printf("vmm[%s]: the root gives no %lu MiB of RAM (status %u)\n", c->name, c->memory / MIB, st);
         return -1;
     }
+    ram = (uint8_t *)va;
+    return 0;
+}
+
+/* Build and start the VM; 0 when it runs. */
+static int launch(struct vm *vm, const struct config_vm *c)
+{
+    char err[ERR_MAX];
     unsigned first = c->cpu == CONFIG_CPU_ANY ? 0 : (unsigned)c->cpu;
-    if (vm_create(vm, c->name, phys, c->memory, c->vcpus, first % cpu_num(), cpu_num()) != 0)
+    if (vm_create(vm, c->name, ram, c->memory, c->vcpus, first % cpu_num(), cpu_num()) != 0)
         return -1;
-    if (linux_load(vm, module_bytes(k), k->end - k->start, i ? module_bytes(i) : 0, i ? i->end - i->start : 0,
-                   c->cmdline, err, sizeof(err)) != 0) {
+    if (linux_load(vm, kernel.bytes, kernel.size, initrd.bytes, initrd.size, c->cmdline, err, sizeof(err)) != 0) {
         printf("vmm[%s]: %s\n", c->name, err);
         return -1;
     }
-    printf("vmm[%s]: %lu MiB at %#lx, %u vCPU(s), kernel %s, initrd %s\n", c->name, c->memory / MIB, phys,
+    printf("vmm[%s]: %lu MiB at %#lx, %u vCPU(s), kernel %s, initrd %s\n", c->name, c->memory / MIB, vm->ram_phys,
            c->vcpus, c->kernel, c->initrd[0] ? c->initrd : "-");
     return vm_start(vm);
 }
@@ -124,37 +121,34 @@ static void stats(const struct vm *vm)
     printf("\n");
 }
 
-__attribute__((noreturn)) void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip);
-void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
+__attribute__((noreturn)) void user_main(uint64_t info_va);
+void user_main(uint64_t info_va)
 {
-    if (!roottask_console())
-        hc_ipc_reply_wait();
-    roottask_boot_info(magic, info, &boot);
-    exit_decode_init(hip->features);
-    if (!(hip->features & (NOVA_HIP_FEAT_SVM | NOVA_HIP_FEAT_VMX))) {
-        printf("vmm: this machine has neither SVM nor VMX: no VMs\n");
-        roottask_finish(&boot, 1);
-    }
+    const struct svc_info *info = client_init(info_va);
+    if (!info)
+        hc_ipc_reply_wait(); /* not started by the root task: nobody to tell */
+    const struct nova_hip *hip = (const struct nova_hip *)NOVA_HIP_VADDR;
     for (unsigned c = 0; c < cpu_num(); c++)
         thread_init_cpu(c, sel_alloc(1), utcb_alloc());
-    const struct mb_module *cm = multiboot_find_module(&boot, ".cfg", true);
-    if (!cm) {
-        printf("vmm: no configuration module (a boot module whose name ends in .cfg)\n");
-        roottask_finish(&boot, 1);
+    /* The root's portals serve us on the CPU it started us on: our section's, else its boot CPU. */
+    unsigned home = info->vm.vcpus && info->vm.cpu != SVC_VM_CPU_ANY ? info->vm.cpu : hip->cpu_bsp;
+    if (console_start(home) != 0)
+        printf("vmm[%s]: no console thread: guest output is lost\n", info->name);
+    if (!info->vm.vcpus) {
+        printf("vmm[%s]: started without a VM section\n", info->name);
+        finish(1);
     }
-    char cname[CONFIG_MODULE_MAX + 1];
-    multiboot_module_name(cm, cname, sizeof(cname));
-    config_parse(cname, module_bytes(cm), cm->end - cm->start, &cfg, report, 0);
-    printf("vmm: %s: %u VM(s), %u mistake(s)\n", cname, cfg.count, cfg.errors);
-    /* The first VM of the file that starts runs; a reset restarts it from its configuration
-       (fresh PD, vCPUs and devices in the other slot of vms[], the same RAM). */
-    unsigned n = 0, slot = 0;
-    while (n < cfg.count && launch(&vms[slot], &cfg.vm[n]) != 0)
-        n++;
-    if (n == cfg.count) {
-        printf("vmm: no VM is running\n");
-        roottask_finish(&boot, 1);
+    exit_decode_init(hip->features);
+    if (!(hip->features & (NOVA_HIP_FEAT_SVM | NOVA_HIP_FEAT_VMX))) {
+        printf("vmm[%s]: this machine has neither SVM nor VMX: no VMs\n", info->name);
+        finish(1);
     }
+    read_section(info);
+    unsigned slot = 0;
+    if (prepare(&cfg) != 0 || launch(&vms[slot], &cfg) != 0)
+        finish(1);
+    /* A reset restarts the VM from its configuration (fresh PD, vCPUs and devices in the other
+       slot of vms[], the same RAM). */
     for (unsigned restarts = 0;; restarts++) {
         struct vm *vm = &vms[slot];
         hc_sm_down(vm->stop_sm, 0, 0);
@@ -166,13 +160,13 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
                    : !dead                             ? "failed: a vCPU did not stop"
                    : vm->stop_reason == VM_STOP_RESET  ? "reset too often: given up"
                                                        : "failed");
-            roottask_finish(&boot, vm->stop_reason == VM_STOP_POWEROFF ? 0 : 1);
+            finish(vm->stop_reason == VM_STOP_POWEROFF ? 0 : 1);
         }
         printf("vmm[%s]: restarting after a reset\n", vm->name);
         slot ^= 1;
-        if (launch(&vms[slot], &cfg.vm[n]) != 0) {
+        if (launch(&vms[slot], &cfg) != 0) {
             printf("vmm[%s]: restart failed\n", vm->name);
-            roottask_finish(&boot, 1);
+            finish(1);
         }
     }
 }

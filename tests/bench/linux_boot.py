@@ -66,7 +66,7 @@ def vmm_command(vcpus):
     cfg = OUT / f"vcpus{vcpus}.cfg"
     cfg.write_text(f"# Written by tests/bench/linux_boot.py\nvm {VM}\nmemory {GUEST_MEM}\nvcpus {vcpus}\n"
                    f"kernel bzImage\ninitrd initramfs.cpio.gz\ncmdline {cmdline(vcpus)}\n")
-    modules = ["build/vmm.elf vmm.elf", "build/guest/bzImage bzImage",
+    modules = ["build/root.elf root.elf", "build/vmm.elf vmm.elf", "build/guest/bzImage bzImage",
                "build/guest/initramfs.cpio.gz initramfs.cpio.gz", f"{cfg} vm.cfg"]
     cmd = [str(TOP / "images/qemu.sh"), "--kernel", "--smp", str(vcpus), "--mem", "1G", "--exit-when-done"]
     for m in modules:

@@ -19,6 +19,8 @@
  *   touch-above   read the page above the highest frame we were given at start
  *   echo=N        read N lines of console input and print each
  *   exit=N        end with code N (default: 0 after the last command)
+ *   time          print the root's wall clock reading (SVC_TIME)
+ *   module=NAME   map boot module NAME (SVC_MODULE) and print its size and first bytes
  * and the driver commands of driver.c:
  *   pio=BASE:COUNT  ask for I/O ports (0x for hex)
  *   inb=PORT        read a port (one not given kills us)
@@ -170,6 +172,30 @@ static void do_touch(bool above)
     printf("touch survived, read %#lx\n", v);
 }
 
+static void do_time(void)
+{
+    uint64_t wall, tsc, hz;
+    unsigned st = client_time(&wall, &tsc, &hz);
+    if (st != SVC_OK)
+        printf("time: status %u\n", st);
+    else
+        printf("time: wall %lu at tsc %lu, %lu Hz, %lu s since\n", wall, tsc, hz, hz ? (rdtsc_now() - tsc) / hz : 0);
+}
+
+static void do_module(const char *name)
+{
+    const void *bytes;
+    uint64_t size;
+    unsigned st = client_module(name, &bytes, &size);
+    if (st != SVC_OK) {
+        printf("module %s: status %u\n", name, st);
+        return;
+    }
+    const uint8_t *b = bytes;
+    printf("module %s: %lu bytes at %#lx, starting %02x %02x %02x %02x\n", name, size, (uint64_t)bytes, b[0], b[1],
+           b[2], b[3]);
+}
+
 __attribute__((noreturn)) void user_main(uint64_t info_va, uint64_t unused, uint64_t sp);
 void user_main(uint64_t info_va, uint64_t unused, uint64_t sp)
 {
@@ -201,7 +227,13 @@ void user_main(uint64_t info_va, uint64_t unused, uint64_t sp)
             do_touch(true);
         else if (len > 5 && !strncmp(w, "echo=", 5))
             do_echo(parse_size(w + 5, len - 5));
-        else if (driver_command(w, len))
+        else if (len == 4 && !strncmp(w, "time", 4))
+            do_time();
+        else if (len > 7 && len - 7 < sizeof(buf) && !strncmp(w, "module=", 7)) {
+            memcpy(buf, w + 7, len - 7);
+            buf[len - 7] = '\0';
+            do_module(buf);
+        } else if (driver_command(w, len))
             continue;
         else if (len > 5 && !strncmp(w, "exit=", 5))
             client_exit((unsigned)parse_size(w + 5, len - 5));

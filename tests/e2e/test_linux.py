@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""Linux on our stack: the VMM (build/vmm.elf, booted as the root task) runs Debian's unmodified
-kernel with the BusyBox initramfs to an interactive shell under QEMU TCG (SVM with nested paging).
+"""Linux on our stack: the root task (build/root.elf) starts the VMM (build/vmm.elf) for each VM of
+the configuration, which runs Debian's unmodified kernel with the BusyBox initramfs to an
+interactive shell under QEMU TCG (SVM with nested paging).
 
 The guest runs its own checks from guests/tests (nproc, interrupt counts, clock, dmesg) when the
 command line has guest.tests, then the test types at the prompt and powers the VM off.
@@ -19,6 +20,7 @@ from conftest import BUILD, LOG_DIR, QEMU_SH, TOP, kill_group, normalize, tail
 GUEST = BUILD / "guest"
 BZIMAGE = GUEST / "bzImage"
 INITRAMFS = GUEST / "initramfs.cpio.gz"
+ROOT = BUILD / "root.elf"
 VMM = BUILD / "vmm.elf"
 TIMEOUT = 300  # boot to the shell; about 10x plain TCG on a quiet machine, leave room for CI
 PROMPT = r"guest:[^\r\n]*# "
@@ -49,7 +51,7 @@ class Session:
         else:
             self.cfg = LOG_DIR / f"{name}.cfg"
             self.cfg.write_text(config)
-            modules = [f"{VMM} vmm.elf", f"{BZIMAGE} bzImage", f"{INITRAMFS} initramfs.cpio.gz", *extra_modules,
+            modules = [f"{ROOT} root.elf", f"{VMM} vmm.elf", f"{BZIMAGE} bzImage", f"{INITRAMFS} initramfs.cpio.gz", *extra_modules,
                        f"{self.cfg} vm.cfg"]
             self.args = ["--kernel", "--smp", str(smp), "--mem", "1G", "--exit-when-done"]
             for m in modules:
@@ -128,15 +130,19 @@ def test_linux_boots_to_interactive_shell(session, vcpus):
 @needs_payload
 def test_bad_kernel_is_reported_and_next_vm_runs(session):
     """A VM whose kernel module is missing and one whose kernel is not a bzImage are reported by
-    name; the next VM in the file still boots."""
+    name; the next VM in the file still boots, and QEMU's exit status is 1 since one VMM failed."""
     vms = [{"name": "nokernel", "kernel": "absent.bin"},
            {"name": "garbage", "kernel": "initramfs.cpio.gz"},
            {"name": "good", "cmdline": "console=ttyS0 panic=-1 guest.poweroff guest.tests=nproc"}]
     s = session(config_text(vms), smp=1)
-    s.expect(r"vmm\[nokernel\]: kernel module 'absent.bin' is not loaded", "the missing-kernel message")
+    s.expect(r"root: nokernel: kernel module 'absent.bin' is not loaded", "the missing-kernel message")
     s.expect(r"vmm\[garbage\]: kernel: [^\r\n]+", "the bad-kernel message")
     s.expect(r"guest: init running", "the good VM's init")
     s.expect(r"vmm\[good\]: powered off", "the good VM's power-off")
+    s.expect(pexpect.EOF, "QEMU to exit", timeout=60)
+    assert "root: garbage: exited with code 1" in s.text(), "the bad kernel's VMM did not exit with 1"
+    s.child.close()
+    assert s.child.exitstatus == 1, f"QEMU exit status {s.child.exitstatus}: not 1 after a VM failed"
 
 
 @needs_payload

@@ -11,7 +11,7 @@ import pytest
 
 from bochs import BochsConsole
 from conftest import BUILD, TOP, tail
-from test_linux import BZIMAGE, INITRAMFS, PROMPT, VMM, config_text, needs_payload
+from test_linux import BZIMAGE, INITRAMFS, PROMPT, ROOT, VMM, config_text, needs_payload
 
 MKISO = TOP / "images" / "mkiso.sh"
 BOOT_TIMEOUT = 900  # to the guest's checks; Bochs runs the whole stack at 60 MIPS
@@ -24,7 +24,7 @@ def make_iso(tmp_path, vcpus):
     cmdline = f"console=ttyS0 panic=-1 guest.tests guest.vcpus={vcpus}"
     cfg.write_text(config_text([{"name": "linux", "vcpus": vcpus, "cmdline": cmdline}]))
     iso = tmp_path / "linux.iso"
-    modules = [f"{VMM} vmm.elf", f"{BZIMAGE} bzImage", f"{INITRAMFS} initramfs.cpio.gz", f"{cfg} vm.cfg"]
+    modules = [f"{ROOT} root.elf", f"{VMM} vmm.elf", f"{BZIMAGE} bzImage", f"{INITRAMFS} initramfs.cpio.gz", f"{cfg} vm.cfg"]
     args = [str(MKISO), str(iso), str(BUILD / "hypervisor.elf")]
     for m in modules:
         args += ["--module", m]

@@ -149,6 +149,25 @@ def test_one_client_has_no_prefix(boot, tmp_path):
     check_accounting(lines)
 
 
+def test_time_and_module_services(boot, tmp_path):
+    """SVC_TIME gives the RTC's wall clock with its TSC and the TSC frequency; SVC_MODULE maps a boot
+    module read-only by name (outside the limit) and answers SVC_E_NAME (5) for an unknown one."""
+    out = run_clients(boot, tmp_path, "vm t\nmemory 1M\nkernel client.elf\n"
+                      "cmdline time module=client.elf module=absent.bin check\n")
+    lines = lines_of(out)
+    times = [m for m in map(re.compile(r"^time: wall (\d+) at tsc (\d+), (\d+) Hz, (\d+) s since$").match, lines) if m]
+    assert times, lines
+    wall, _, hz, since = (int(g) for g in times[0].groups())
+    assert wall > 1577836800, f"the RTC reads {wall}, before 2020"  # QEMU's RTC holds the host's time
+    assert hz > 10**8 and since < 600, (hz, since)
+    size = (BUILD / "client.elf").stat().st_size
+    assert [l for l in lines if re.fullmatch(rf"module client.elf: {size} bytes at 0x1[0-9a-f]{{11}}, "
+                                             r"starting 7f 45 4c 46", l)], lines
+    assert "module absent.bin: status 5" in lines
+    assert not [l for l in lines if l.startswith("root: t: granted")], "a module was counted as memory"
+    check_accounting(lines)
+
+
 def test_over_limit_allocation_gets_an_error(boot, tmp_path):
     """A request past the limit is refused while smaller ones still succeed."""
     out = run_clients(
@@ -165,7 +184,8 @@ def test_over_limit_allocation_gets_an_error(boot, tmp_path):
 
 
 def test_bad_sections_leave_the_others_running(boot, tmp_path):
-    """Configuration mistakes, a missing module, a module that is no program: one message each."""
+    """Configuration mistakes, a missing module, a module that is no program (a VM, but no VMM is
+    loaded): one message each."""
     notes = tmp_path / "notes.txt"
     notes.write_text("not a program\n" * 100)
     # The client with 2 MiB more bss: too big for 1M, fine in 4M.
@@ -187,7 +207,7 @@ def test_bad_sections_leave_the_others_running(boot, tmp_path):
     expected = [
         "root: clients.cfg:2: memory '12X': expected a size like 512M",
         "root: missing: kernel module 'nothere.elf' is not loaded",
-        "root: text: notes.txt: not an x86-64 ELF executable",
+        "root: text: kernel notes.txt is not a program, and no vmm.elf module is loaded to run it as a VM",
         "root: nocpu: cpu 7 is not online (1 online)",
         "root: 2 of 7 clients loaded",
     ]

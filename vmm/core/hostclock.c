@@ -1,59 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* The host's wall clock from its CMOS RTC. */
+/* The host's wall clock, from the root task's time service (it reads the CMOS RTC at boot). */
 
 #include "core/hostclock.h"
 
+#include <client.h>
 #include <hc.h>
-#include <nova/selectors.h>
-#include <portio.h>
-#include <stdbool.h>
-
-#define RTC_INDEX 0x70
-#define RTC_DATA  0x71
-#define RTC_UIP   0x80
-#define RTC_DM_BINARY 0x04
-#define RTC_24H   0x02
-
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static uint8_t rtc(uint8_t reg)
-{
-    outb(RTC_INDEX, reg);
-    return inb(RTC_DATA);
-}
-
-static unsigned bin(uint8_t v, bool binary)
-{
-    return binary ? v : (v >> 4) * 10 + (v & 0xf);
-}
 
 uint64_t host_wallclock(void)
 {
-    if (hc_ctrl_pd(NOVA_SEL_PD_NOVA, NOVA_SEL_PD_ROOT, RTC_INDEX, RTC_INDEX, 1, NOVA_PERM_PIO_A, NOVA_SPC_PIO,
-                   NOVA_ACC_CPU_HST, 0) != NOVA_SUCCESS)
+    uint64_t wall, tsc, hz;
+    if (client_time(&wall, &tsc, &hz) != SVC_OK || !wall || !hz)
         return 0;
-    for (unsigned i = 0; i < 100000 && (rtc(0x0a) & RTC_UIP); i++)
-        ;
-    uint8_t b = rtc(0x0b);
-    bool binary = b & RTC_DM_BINARY;
-    unsigned s = bin(rtc(0), binary), mi = bin(rtc(2), binary), d = bin(rtc(7), binary), mo = bin(rtc(8), binary);
-    unsigned y = bin(rtc(9), binary), century = bin(rtc(0x32), binary);
-    uint8_t hr = rtc(4);
-    unsigned h = bin(hr & 0x7f, binary);
-    if (!(b & RTC_24H) && (hr & 0x80))
-        h = h % 12 + 12;
-    else if (!(b & RTC_24H) && h == 12)
-        h = 0;
-    unsigned year = (century >= 19 && century <= 30 ? century : 20) * 100 + y;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
-        return 0;
-    return (uint64_t)days_from_civil(year, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    return wall + (rdtsc_now() - tsc) / hz;
 }

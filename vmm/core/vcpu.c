@@ -13,7 +13,7 @@
 #include <res.h>
 #include <stdio.h>
 
-#define ROOT          NOVA_SEL_PD_ROOT
+#define ROOT          NOVA_SEL_PD_ROOT   /* our own PD, where the root task put it */
 #define RFLAGS_IF     0x200u
 #define EVT_STRIDE    0x200u
 #define VCPU_PRIO     10

@@ -11,14 +11,14 @@
 #include <hc.h>
 #include <nova/hip.h>
 #include <nova/selectors.h>
-#include <physmap.h>
+#include <nova/status.h>
 #include <res.h>
+#include <service.h>
 #include <stdio.h>
 #include <string.h>
 #include <thread.h>
 
-#define ROOT          NOVA_SEL_PD_ROOT
-#define NOVA          NOVA_SEL_PD_NOVA
+#define OWN_PD        NOVA_SEL_PD_ROOT   /* our own PD, where the root task put it */
 #define DEVTHREAD_PRIO 20   /* above the vCPUs: timer interrupts are not delayed by a busy guest */
 #define COM1_BASE     0x3f8
 #define COM1_IRQ      4
@@ -27,16 +27,17 @@
 /* MSRs the guest reaches without exits on SVM (the VMCB switches them); VMX emulates them. */
 static const uint32_t passthrough_msrs[] = {0xc0000100, 0xc0000101, 0xc0000102};
 
-/* Delegate guest-physical [0, size) from host-physical phys in naturally aligned chunks. */
+/* Delegate guest-physical [0, size) from our mapping of the RAM in naturally aligned chunks. */
 static unsigned map_ram(struct vm *vm)
 {
     unsigned st = NOVA_SUCCESS;
+    uint64_t va = (uint64_t)vm->ram;
     for (uint64_t off = 0; off < vm->ram_size && st == NOVA_SUCCESS;) {
         unsigned ord = 0;
-        while (ord < 18 && ((vm->ram_phys + off) & ((2ull << (ord + 12)) - 1)) == 0 &&
+        while (ord < 18 && ((va + off) & ((2ull << (ord + 12)) - 1)) == 0 &&
                (off & ((2ull << (ord + 12)) - 1)) == 0 && off + (2ull << (ord + 12)) <= vm->ram_size)
             ord++;
-        st = hc_ctrl_pd(NOVA, vm->pd, (vm->ram_phys + off) >> 12, off >> 12, ord, NOVA_PERM_MEM_ALL, NOVA_SPC_MEM,
+        st = hc_ctrl_pd(OWN_PD, vm->pd, (va + off) >> 12, off >> 12, ord, NOVA_PERM_MEM_ALL, NOVA_SPC_MEM,
                         NOVA_ACC_CPU_GST, NOVA_CA_WB);
         off += 1ull << (ord + 12);
     }
@@ -59,13 +60,14 @@ static int devices_init(struct vm *vm)
     return 0;
 }
 
-int vm_create(struct vm *vm, const char *name, uint64_t ram_phys, uint64_t ram_size, unsigned nvcpus,
+int vm_create(struct vm *vm, const char *name, uint8_t *ram, uint64_t ram_size, unsigned nvcpus,
               unsigned first_cpu, unsigned host_cpus)
 {
     memset(vm, 0, sizeof(*vm));
     for (unsigned i = 0; i < VM_NAME_MAX - 1 && name[i]; i++)
         vm->name[i] = name[i];
-    vm->ram_phys = ram_phys;
+    vm->ram = ram;
+    vm->ram_phys = (uint64_t)ram - SVC_MEM_WINDOW;
     vm->ram_size = ram_size;
     vm->nvcpus = nvcpus;
     vm->tsc_hz = ((const struct nova_hip *)NOVA_HIP_VADDR)->stc_freq;
@@ -73,23 +75,20 @@ int vm_create(struct vm *vm, const char *name, uint64_t ram_phys, uint64_t ram_s
     vm->evt = sel_alloc(VM_VCPUS_MAX * 0x200);
     vm->timer_sm = sel_alloc(1);
     vm->stop_sm = sel_alloc(1);
-    unsigned st = hc_create_pd(vm->pd, ROOT);
+    unsigned st = hc_create_pd(vm->pd, OWN_PD);
     st |= lock_init(&vm->lock, sel_alloc(1));
-    st |= hc_create_sm(vm->timer_sm, ROOT, 0);
-    st |= hc_create_sm(vm->stop_sm, ROOT, 0);
-    if (st != NOVA_SUCCESS || map_ram(vm) != NOVA_SUCCESS) {
-        printf("vmm[%s]: cannot create the VM's PD or map %lu MiB of RAM from %#lx\n", name, ram_size >> 20, ram_phys);
-        return -1;
-    }
-    vm->ram = phys_map(ram_phys, ram_size, 1);
-    if (!vm->ram) {
-        printf("vmm[%s]: cannot map the guest's RAM into the VMM\n", name);
+    st |= hc_create_sm(vm->timer_sm, OWN_PD, 0);
+    st |= hc_create_sm(vm->stop_sm, OWN_PD, 0);
+    unsigned mapped = st == NOVA_SUCCESS ? map_ram(vm) : st;
+    if (mapped != NOVA_SUCCESS) {
+        printf("vmm[%s]: cannot create the VM's PD or map %lu MiB of RAM from %#lx: %s\n", name, ram_size >> 20,
+               vm->ram_phys, nova_status_name(mapped));
         return -1;
     }
     memset(vm->ram, 0, ram_size);
     if (!exit_is_vmx())
         for (unsigned i = 0; i < sizeof(passthrough_msrs) / sizeof(passthrough_msrs[0]); i++)
-            hc_ctrl_pd(NOVA, vm->pd, passthrough_msrs[i], passthrough_msrs[i], 0, NOVA_PERM_MSR_ALL, NOVA_SPC_MSR,
+            hc_ctrl_pd(OWN_PD, vm->pd, passthrough_msrs[i], passthrough_msrs[i], 0, NOVA_PERM_MSR_ALL, NOVA_SPC_MSR,
                        NOVA_ACC_CPU_GST, 0);
     /* Guest time is the host TSC's (tsc0 = 0): the vCPUs run without TSC offsetting, so every
        vCPU's TSC agrees with the others and with vdev_now_ns() to the cycle, which Linux's TSC

@@ -91,9 +91,10 @@ struct vm {
 
 enum { VM_STOP_NONE, VM_STOP_POWEROFF, VM_STOP_RESET, VM_STOP_FAULT };
 
-/* Build the VM: PD, ram_size bytes of RAM at host-physical ram_phys, devices, nvcpus vCPUs
-   (vCPU i on host CPU (first_cpu + i) % host_cpus). 0 on success; else a message was printed. */
-int vm_create(struct vm *vm, const char *name, uint64_t ram_phys, uint64_t ram_size, unsigned nvcpus,
+/* Build the VM: PD, ram_size bytes of RAM that we map at ram (from the root's SVC_ALLOC, so at
+   SVC_MEM_WINDOW + its physical address), devices, nvcpus vCPUs (vCPU i on host CPU
+   (first_cpu + i) % host_cpus). 0 on success; else a message was printed. */
+int vm_create(struct vm *vm, const char *name, uint8_t *ram, uint64_t ram_size, unsigned nvcpus,
               unsigned first_cpu, unsigned host_cpus);
 /* Start the device thread and vCPU 0. */
 int vm_start(struct vm *vm);
