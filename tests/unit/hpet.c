@@ -284,6 +284,26 @@ static void test_legacy(void)
     CHECK_EQ("GSI 0 idle", fake.irq_rises[0], 2);
 }
 
+/* The legacy route takes GSI 0 and 8 from the PIT and the RTC: their lines are cut off while it
+   is on (timer 0 drives GSI 0 alone) and given back after. */
+static void test_legacy_takes_isa_lines(void)
+{
+    setup();
+    vdev_isa_timer_irq(FAKE_VM, 8, true); /* the RTC holds its line asserted */
+    CHECK("RTC line up before the route", fake.irq[8]);
+    w64(HPET_REG_CONFIG, HPET_CFG_ENABLE | HPET_CFG_LEG_RT);
+    CHECK("route on: the HPET told the VMM", fake.hpet_legacy && fake.hpet_legacy_calls == 1);
+    CHECK("route on: the RTC's level no longer reaches GSI 8", !fake.irq[8]);
+    vdev_isa_timer_irq(FAKE_VM, 0, true);
+    CHECK_EQ("route on: a PIT edge does not reach GSI 0", fake.irq_rises[0], 0);
+    vdev_isa_timer_irq(FAKE_VM, 0, false);
+    w64(HPET_REG_CONFIG, HPET_CFG_ENABLE | HPET_CFG_LEG_RT);
+    CHECK_EQ("no call while the route stays on", fake.hpet_legacy_calls, 1);
+    w64(HPET_REG_CONFIG, HPET_CFG_ENABLE);
+    CHECK("route off: told", !fake.hpet_legacy && fake.hpet_legacy_calls == 2);
+    CHECK("route off: the RTC's level is back on GSI 8", fake.irq[8]);
+}
+
 static void test_widths(void)
 {
     setup();
@@ -306,6 +326,7 @@ int main(void)
     test_periodic();
     test_32bit();
     test_legacy();
+    test_legacy_takes_isa_lines();
     test_widths();
     return check_summary();
 }

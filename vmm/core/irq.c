@@ -7,6 +7,8 @@
 
 #include <hc.h>
 
+#define ISA_PIT_GSI     0
+#define ISA_RTC_GSI     8
 #define MSI_DEST(a)     ((uint32_t)((a) >> 12) & 0xff)
 #define MSI_LOGICAL(a)  (((a) >> 2) & 1)
 #define MODE_FIXED      0
@@ -48,6 +50,21 @@ void vdev_irq_set(struct vm *vm, unsigned gsi, bool level)
     unsigned pin = gsi == 0 ? 2 : gsi;
     if (pin < 24 && gsi != 2)
         ioapic_set_irq(&vm->ioapic, pin, level);
+}
+
+void vdev_isa_timer_irq(struct vm *vm, unsigned gsi, bool level)
+{
+    vm->isa_timer_level[gsi == ISA_RTC_GSI] = level;
+    if (!vm->hpet_legacy)
+        vdev_irq_set(vm, gsi, level);
+}
+
+void vdev_hpet_legacy(struct vm *vm, bool on)
+{
+    vm->hpet_legacy = on;
+    for (unsigned i = 0; i < 2; i++)
+        if (vm->isa_timer_level[i])
+            vdev_irq_set(vm, i ? ISA_RTC_GSI : ISA_PIT_GSI, !on);
 }
 
 void vdev_eoi(struct vm *vm, unsigned vector)

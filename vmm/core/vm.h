@@ -85,6 +85,8 @@ struct vm {
     struct hpet hpet;
     struct acpi_pm pm;
     struct pci_host pci;
+    bool hpet_legacy;           /* the HPET drives GSI 0 and 8 (vdev_hpet_legacy) */
+    bool isa_timer_level[2];    /* the PIT's and the RTC's own lines, kept meanwhile */
     uint64_t boot_entry;        /* the kernel's 64-bit entry point */
     uint64_t boot_info_gpa;     /* the hostcall boot-info page */
 };

@@ -199,11 +199,16 @@ static void config_write(struct hpet *h, uint64_t value)
         h->base_ns = vdev_now_ns(h->vm);
     else if (toggled)
         h->counter = counter_now(h);
+    bool legacy_on = (cfg & ~h->config) & HPET_CFG_LEG_RT, legacy_off = (h->config & ~cfg) & HPET_CFG_LEG_RT;
     h->config = cfg;
     if (toggled)
         for (unsigned n = 0; n < HPET_TIMERS; n++)
             timer_schedule(&h->timer[n]);
+    if (legacy_on) /* the PIT and RTC let go of GSI 0 and 8 before timers 0 and 1 drive them */
+        vdev_hpet_legacy(h->vm, true);
     update_lines(h);
+    if (legacy_off)
+        vdev_hpet_legacy(h->vm, false);
 }
 
 static void counter_write(struct hpet *h, uint64_t value, uint64_t mask)

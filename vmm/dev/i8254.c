@@ -120,7 +120,7 @@ static void set_irq(struct i8254 *pit, bool level)
     if (level == pit->irq_level)
         return;
     pit->irq_level = level;
-    vdev_irq_set(pit->vm, 0, level);
+    vdev_isa_timer_irq(pit->vm, 0, level);
 }
 
 /* GSI 0 follows OUT in mode 0; the other modes pulse it once per edge (however late). */
@@ -133,7 +133,8 @@ static void ch0_catch_up(struct i8254 *pit, uint64_t t)
     if (mode_of(&pit->ch[0]) == 0) {
         set_irq(pit, true);
     } else {
-        vdev_irq_pulse(pit->vm, 0);
+        vdev_isa_timer_irq(pit->vm, 0, true);
+        vdev_isa_timer_irq(pit->vm, 0, false);
         pit->irq_level = false;
     }
 }

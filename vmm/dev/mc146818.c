@@ -194,7 +194,7 @@ static void update_irq(struct mc146818 *rtc)
     bool irqf = compute_irqf(rtc);
     if (irqf != rtc->irq_level) {
         rtc->irq_level = irqf;
-        vdev_irq_set(rtc->vm, RTC_GSI, irqf);
+        vdev_isa_timer_irq(rtc->vm, RTC_GSI, irqf);
     }
 }
 
@@ -428,7 +428,7 @@ void mc146818_init(struct mc146818 *rtc, struct vm *vm)
     rtc->update_timer = (struct vtimer){.fire = update_fire, .dev = rtc};
     rtc->periodic_timer = (struct vtimer){.fire = periodic_fire, .dev = rtc};
     vdev_pio_register(vm, PORT_INDEX, 2, &rtc_ops, rtc);
-    vdev_irq_set(vm, RTC_GSI, false);
+    vdev_isa_timer_irq(vm, RTC_GSI, false);
     restart_pf(rtc);
     arm_update(rtc);
 }

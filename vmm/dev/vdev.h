@@ -33,6 +33,14 @@ static inline void vdev_irq_pulse(struct vm *vm, unsigned gsi)
     vdev_irq_set(vm, gsi, false);
 }
 
+/* The ISA timers' lines: the PIT's (GSI 0) and the RTC's (GSI 8). While the HPET's legacy
+   replacement route is on, the HPET drives those two lines instead: the timers' levels are kept
+   but reach no interrupt controller, as on a PC's chipset. */
+void vdev_isa_timer_irq(struct vm *vm, unsigned gsi, bool level);
+/* The HPET turns its legacy replacement route on or off (before it drives the lines itself when
+   turning it on, after it let go of them when turning it off). */
+void vdev_hpet_legacy(struct vm *vm, bool on);
+
 /* Interrupt messages from the IOAPIC and from LAPIC IPIs, in the architectural MSI layout:
    address 0xfee00000 | dest_id << 12 | dest_mode_logical << 2, data vector | delivery_mode << 8 |
    level << 14 | trigger_level << 15. The VMM routes them to the vCPUs' local APICs. */

@@ -110,6 +110,22 @@ void vdev_irq_set(struct vm *vm, unsigned gsi, bool level)
     fake.irq[gsi] = level;
 }
 
+void vdev_isa_timer_irq(struct vm *vm, unsigned gsi, bool level)
+{
+    fake.isa_timer[gsi == 8] = level;
+    if (!fake.hpet_legacy)
+        vdev_irq_set(vm, gsi, level);
+}
+
+void vdev_hpet_legacy(struct vm *vm, bool on)
+{
+    fake.hpet_legacy = on;
+    fake.hpet_legacy_calls++;
+    for (unsigned i = 0; i < 2; i++)
+        if (fake.isa_timer[i])
+            vdev_irq_set(vm, i ? 8 : 0, !on);
+}
+
 void vdev_msi(struct vm *vm, uint64_t address, uint32_t data)
 {
     (void)vm;

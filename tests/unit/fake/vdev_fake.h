@@ -18,6 +18,9 @@ struct fake_vm {
     uint64_t now_ns, tsc_hz, wallclock_s;
     bool irq[24];                       /* current level of each GSI */
     unsigned irq_rises[24];             /* 0 -> 1 transitions seen */
+    bool isa_timer[2];                  /* the PIT's and the RTC's own levels (GSI 0, 8) */
+    bool hpet_legacy;                   /* the HPET's legacy replacement route is on */
+    unsigned hpet_legacy_calls;
     unsigned nmsi;
     struct fake_msi msi[FAKE_MSI_MAX];
     unsigned kicks[64];
