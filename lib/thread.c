@@ -16,6 +16,9 @@
 void thread_entry(void);
 
 static struct portal_ctx startup_ctx[MAX_THREAD_CPUS];
+static uint64_t startup_ec[MAX_THREAD_CPUS];
+static struct portal_ctx fault_ctx[MAX_THREAD_CPUS][NOVA_EV_HST_STARTUP]; /* arg: cpu * 32 + vector */
+static thread_fault_fn fault_fn[MAX_THREAD_CPUS];
 static uint8_t startup_stack[MAX_THREAD_CPUS][STARTUP_STACK] __attribute__((aligned(16)));
 
 /* Startup event: the thread's RSP points at {fn, arg}; send it to thread_entry. */
@@ -34,9 +37,39 @@ unsigned thread_init_cpu(unsigned cpu, uint64_t ec_sel, uint64_t utcb_va)
     ctx->stack_top = (uint64_t)startup_stack[cpu] + STARTUP_STACK;
     ctx->fn = on_startup;
     uint64_t pt = thread_evt(cpu) + NOVA_EV_HST_STARTUP;
+    startup_ec[cpu] = ec_sel;
     unsigned st = portal_create(ec_sel, pt, cpu, utcb_va, 0, ctx);
     if (st == NOVA_SUCCESS)
         st = hc_ctrl_pt(pt, (uint64_t)ctx, NOVA_MTD_RIP | NOVA_MTD_GPR_0_7);
+    return st;
+}
+
+/* An exception event: tell the catcher, then the thread dies (POISON) rather than fault again. */
+static uint64_t on_fault(struct portal_ctx *ctx, uint64_t mtd)
+{
+    (void)mtd;
+    unsigned id = (unsigned)(uintptr_t)ctx->arg, cpu = id / NOVA_EV_HST_STARTUP;
+    const struct nova_utcb_arch *a = &ctx->utcb->arch;
+    struct thread_fault f = {cpu, id % NOVA_EV_HST_STARTUP, a->rip, a->qual[0], a->qual[1]};
+    fault_fn[cpu](&f);
+    return NOVA_MTD_POISON;
+}
+
+unsigned thread_catch_faults(unsigned cpu, thread_fault_fn fn)
+{
+    if (cpu >= MAX_THREAD_CPUS || !startup_ec[cpu])
+        return NOVA_BAD_CPU;
+    fault_fn[cpu] = fn;
+    unsigned st = NOVA_SUCCESS;
+    for (unsigned v = 0; v < NOVA_EV_HST_STARTUP && st == NOVA_SUCCESS; v++) {
+        struct portal_ctx *ctx = &fault_ctx[cpu][v];
+        *ctx = (struct portal_ctx){startup_ctx[cpu].stack_top, on_fault, startup_ctx[cpu].utcb,
+                                   (void *)(uintptr_t)(cpu * NOVA_EV_HST_STARTUP + v)};
+        uint64_t pt = thread_evt(cpu) + v;
+        st = hc_create_pt(pt, NOVA_SEL_PD_ROOT, startup_ec[cpu], (uint64_t)portal_entry);
+        if (st == NOVA_SUCCESS)
+            st = hc_ctrl_pt(pt, (uint64_t)ctx, NOVA_MTD_RIP | NOVA_MTD_QUAL);
+    }
     return st;
 }
 

@@ -14,6 +14,17 @@ static inline uint64_t thread_evt(unsigned cpu)
 
 /* Create the startup portal for threads on cpu (handler EC at ec_sel, UTCB at utcb_va). */
 unsigned thread_init_cpu(unsigned cpu, uint64_t ec_sel, uint64_t utcb_va);
+/* An exception of a thread: where it ran, the vector, its RIP and the qualification (page fault:
+   error code, address). */
+struct thread_fault {
+    unsigned cpu, vector;
+    uint64_t rip, qual0, qual1;
+};
+typedef void (*thread_fault_fn)(const struct thread_fault *f);
+/* Catch the exceptions of threads on cpu (those with event base thread_evt(cpu), also local ECs
+   created with it): fn is told (in the handler of cpu's startup portal, so it must not wait for
+   the faulting thread's locks) and the thread is killed. Needs thread_init_cpu(cpu) first. */
+unsigned thread_catch_faults(unsigned cpu, thread_fault_fn fn);
 /* Start fn(arg) as a global EC on cpu with an SC of the given priority and budget (ms).
    stack_top must leave room; the EC's UTCB goes to utcb_va. */
 unsigned thread_start(uint64_t ec_sel, uint64_t sc_sel, unsigned cpu, uint64_t utcb_va, uint64_t stack_top,

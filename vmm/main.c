@@ -34,6 +34,25 @@ static struct config_vm cfg;        /* our VM's section */
 static struct module kernel, initrd;
 static uint8_t *ram;                /* guest RAM from the root, kept across resets */
 
+static struct vm *volatile running;  /* the VM a thread fault stops */
+static volatile bool thread_faulted;
+
+/* A VMM thread on some CPU (a vCPU's exit handler, the device or the console thread) took an
+   exception and is dead (lib/thread.c): the VM cannot go on. This runs in that CPU's startup
+   handler, so it must not wait for the VM's lock, which the dead thread may hold. */
+static void on_thread_fault(const struct thread_fault *f)
+{
+    printf("vmm: a thread on CPU %u took exception %u at rip %#lx (%#lx, %#lx)\n", f->cpu, f->vector, f->rip,
+           f->qual0, f->qual1);
+    thread_faulted = true;
+    struct vm *vm = running;
+    if (vm) {
+        vm->stop_reason = VM_STOP_FAULT;
+        vm->stopped = true;
+        hc_sm_up(vm->stop_sm);
+    }
+}
+
 __attribute__((noreturn)) static void finish(unsigned code)
 {
     console_flush();
@@ -129,7 +148,9 @@ void user_main(uint64_t info_va)
         hc_ipc_reply_wait(); /* not started by the root task: nobody to tell */
     const struct nova_hip *hip = (const struct nova_hip *)NOVA_HIP_VADDR;
     for (unsigned c = 0; c < cpu_num(); c++)
-        thread_init_cpu(c, sel_alloc(1), utcb_alloc());
+        if (thread_init_cpu(c, sel_alloc(1), utcb_alloc()) != NOVA_SUCCESS ||
+            thread_catch_faults(c, on_thread_fault) != NOVA_SUCCESS)
+            printf("vmm[%s]: no thread portals on CPU %u\n", info->name, c);
     /* The root's portals serve us on the CPU it started us on: our section's, else its boot CPU. */
     unsigned home = info->vm.vcpus && info->vm.cpu != SVC_VM_CPU_ANY ? info->vm.cpu : hip->cpu_bsp;
     if (console_start(home) != 0)
@@ -151,7 +172,13 @@ void user_main(uint64_t info_va)
        slot of vms[], the same RAM). */
     for (unsigned restarts = 0;; restarts++) {
         struct vm *vm = &vms[slot];
-        hc_sm_down(vm->stop_sm, 0, 0);
+        running = vm;
+        if (!thread_faulted) /* one before `running` was set woke nobody */
+            hc_sm_down(vm->stop_sm, 0, 0);
+        if (thread_faulted) { /* its locks may never be given back: no waiting for the vCPUs */
+            printf("vmm[%s]: failed: a VMM thread faulted\n", vm->name);
+            finish(1);
+        }
         stats(vm);
         bool dead = vm_wait_dead(vm, STOP_WAIT_MS);
         if (vm->stop_reason != VM_STOP_RESET || !dead || restarts == RESTARTS_MAX) {

@@ -24,6 +24,8 @@ void cases_irq(const struct nova_hip *hip);
 void cases_memory(const struct nova_hip *hip);
 void cases_stress(void);
 void cases_sanity(void);
+/* lib/thread.c: exceptions of threads caught per CPU (last: its portals stay). */
+void cases_thread_fault(void);
 /* ctrl_hw QOS operations on every CPU, and sleep descriptors nobody accepts. */
 void cases_qos(void);
 /* S3 and wakeup, only when cmdline has the word "s3" (the harness must wake QEMU up). */

@@ -47,6 +47,7 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
     cases_qos();
     cases_stress();
     cases_sanity();
+    cases_thread_fault();
 
     suite_summary();
     roottask_finish(&boot, suite.failed ? 1 : 0);

@@ -12,6 +12,7 @@
 #include <nova/selectors.h>
 #include <res.h>
 #include <stdio.h>
+#include <thread.h>
 
 #define ROOT          NOVA_SEL_PD_ROOT   /* our own PD, where the root task put it */
 #define RFLAGS_IF     0x200u
@@ -207,7 +208,8 @@ int vcpu_create(struct vm *vm, unsigned id, unsigned cpu)
     uint64_t handler = sel_alloc(1), stack = stack_alloc(), utcb = utcb_alloc();
     uint64_t evt = vm->evt + id * EVT_STRIDE;
     unsigned st = hc_create_sm(v->wake_sm, ROOT, 0);
-    st |= hc_create_ec(handler, ROOT, utcb, cpu, stack, 0, 0);
+    /* its exceptions go to the fault catcher of its CPU (main.c, lib/thread.c) */
+    st |= hc_create_ec(handler, ROOT, utcb, cpu, stack, thread_evt(cpu), 0);
     for (unsigned ev = 0; ev < VM_EVENTS && st == NOVA_SUCCESS; ev++) {
         struct vcpu_portal *p = &v->portals[ev];
         p->ctx = (struct portal_ctx){.stack_top = stack, .fn = on_exit, .utcb = (union nova_utcb *)utcb};
