@@ -7,14 +7,17 @@
 #include "core/pd.h"
 #include "core/space_dma.h"
 #include "core/spinlock.h"
+#include "x86/cpu.h"
 #include "x86/dma_space.h"
 #include "x86/paging.h"
+#include "x86/tsc.h"
 
 #include <nova/status.h>
 #include <stddef.h>
 
 #define DOMAINS       256u      /* domain IDs handed out (VT-d ND >= 2 has at least this many) */
 #define MMIO_MAX_PAGES 128u
+#define POLL_LIMIT_MS 100u      /* a unit that takes longer to answer is broken */
 #define BDF_BUS(b)    ((unsigned)(b) >> 8)
 #define BDF_DEV(b)    (((unsigned)(b) >> 3) & 0x1f)
 #define BDF_FN(b)     ((unsigned)(b) & 0x7)
@@ -177,6 +180,16 @@ void iommu_faults(void)
         if (units[i].active)
             units[i].ops->faults(&units[i]);
     spin_unlock(&fault_lock);
+}
+
+uint64_t iommu_deadline(void)
+{
+    return rdtsc() + tsc_hz / 1000 * POLL_LIMIT_MS;
+}
+
+bool iommu_expired(uint64_t deadline)
+{
+    return rdtsc() > deadline;
 }
 
 void iommu_log_fault(uint16_t bdf, bool write, uint64_t addr, const char *why)

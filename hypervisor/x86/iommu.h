@@ -66,5 +66,8 @@ void iommu_detach_pd(struct pd *pd);
 void iommu_faults(void);
 /* After S3: program every active unit again. */
 void iommu_resume(void);
+/* Time limit for a driver's busy wait on its unit. */
+uint64_t iommu_deadline(void);
+bool iommu_expired(uint64_t deadline);
 /* "bb:dd.f" of a requester ID, for log lines. */
 void iommu_log_fault(uint16_t bdf, bool write, uint64_t addr, const char *why);

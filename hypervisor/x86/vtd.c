@@ -7,10 +7,8 @@
 #include "core/memory.h"
 #include "core/pd.h"
 #include "core/pmm.h"
-#include "x86/cpu.h"
 #include "x86/dma_space.h"
 #include "x86/lapic.h"
-#include "x86/tsc.h"
 
 /* Register offsets (VT-d 3.x, chapter 11). */
 #define REG_CAP     0x08
@@ -77,7 +75,6 @@
 #define SL_W            (1ull << 1)
 #define MSI_ADDR_BASE   0xfee00000u
 #define MSI_DEST_SHIFT  12
-#define POLL_LIMIT_MS   100u
 #define BUSES           256u
 #define DEVFNS          256u
 
@@ -109,18 +106,18 @@ static void sync(const void *p)
 /* Wait until (register & mask) == want; false after a generous time limit. */
 static bool poll32(struct iommu_unit *u, unsigned off, uint32_t mask, uint32_t want)
 {
-    uint64_t end = rdtsc() + tsc_hz / 1000 * POLL_LIMIT_MS;
+    uint64_t end = iommu_deadline();
     while ((rd32(u, off) & mask) != want)
-        if (rdtsc() > end)
+        if (iommu_expired(end))
             return false;
     return true;
 }
 
 static bool poll64_clear(struct iommu_unit *u, unsigned off, uint64_t bit)
 {
-    uint64_t end = rdtsc() + tsc_hz / 1000 * POLL_LIMIT_MS;
+    uint64_t end = iommu_deadline();
     while (rd64(u, off) & bit)
-        if (rdtsc() > end)
+        if (iommu_expired(end))
             return false;
     return true;
 }

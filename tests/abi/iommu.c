@@ -44,6 +44,7 @@ static volatile uint32_t *edu;
 static unsigned edu_bdf;
 static uint64_t regs;           /* IOMMU register page (physical) */
 static const struct nova_hip *hip_page;
+static int amd;
 static uint8_t root_buf[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 static unsigned assign_dev(uint64_t pd, uint64_t smmu, unsigned acc, uint64_t dad)
@@ -70,16 +71,20 @@ static bool edu_dma(uint64_t iova, bool to_ram)
     return !(edu[EDU_DMA_CMD / 4] & EDU_CMD_RUN);
 }
 
-/* Whether the kernel logs the fault of a DMA write to iova (from its interrupt: no hypercall
-   of ours polls the IOMMU meanwhile). */
-static bool fault_logged(uint64_t iova)
+/* The kernel logs the fault of a DMA write to iova (from its interrupt: no hypercall of ours
+   polls the IOMMU meanwhile). QEMU 7.2's AMD-Vi drops every event (fixed in later QEMU): when
+   an AMD-Vi logs nothing at all, the case cannot run there. */
+static void fault_case(const char *name, uint64_t iova)
 {
     char want[80];
     snprintf(want, sizeof(want), "nova: DMA fault: %02x:%02x.%x write %#lx", edu_bdf >> 8, (edu_bdf >> 3) & 0x1f,
              edu_bdf & 7, iova);
-    unsigned n = 0;
-    WAIT_UNTIL((n += kernel_log_relay(hip_page, want)) > 0, EDU_DMA_MS);
-    return n > 0;
+    unsigned n = 0, any = 0;
+    WAIT_UNTIL((n += kernel_log_relay(hip_page, "nova: DMA fault", want, &any)) > 0, EDU_DMA_MS);
+    if (amd && !any)
+        suite_skip(name, "this AMD-Vi logged no event (QEMU 7.2 never writes its event log)");
+    else
+        suite_case(name, n > 0, "no fault line for %#lx", iova);
 }
 
 static volatile uint32_t *ram(uint64_t phys)
@@ -161,10 +166,10 @@ static void cases_dma(uint64_t child)
     suite_case("iommu_dma_gst_same_table", holds(gst, PATTERN), "gst[0] %#x", gst[0]);
     edu_dma(IOVA_RO, true);
     suite_case("iommu_dma_read_only_not_written", holds(ro, 0), "ro[0] %#x", ro[0]);
-    suite_case("iommu_fault_logged_read_only", fault_logged(IOVA_RO), "no fault line for %#llx", IOVA_RO);
+    fault_case("iommu_fault_logged_read_only", IOVA_RO);
     edu_dma(UNMAPPED, true);
     suite_case("iommu_dma_unmapped_blocked", holds(unmapped, 0), "RAM at %#llx written", UNMAPPED);
-    suite_case("iommu_fault_logged_unmapped", fault_logged(UNMAPPED), "no fault line for %#llx", UNMAPPED);
+    fault_case("iommu_fault_logged_unmapped", UNMAPPED);
 
     /* Memory of the root PD (not PD_NOVA) as the source, by virtual page number. */
     for (unsigned i = 0; i < DMA_LEN; i++)
@@ -225,7 +230,6 @@ static void cases_dma_quota(void)
 
 void cases_iommu(const struct nova_hip *hip)
 {
-    int amd = 0;
     uint64_t base = acpi_iommu_base(hip->rsdp, &amd);
     edu = edu_find(&edu_bdf);
     hip_page = hip;

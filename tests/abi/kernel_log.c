@@ -10,7 +10,7 @@
 
 #define LINE_MAX 160u
 
-unsigned kernel_log_relay(const struct nova_hip *hip, const char *prefix)
+unsigned kernel_log_relay(const struct nova_hip *hip, const char *echo, const char *prefix, unsigned *echoed)
 {
     volatile struct nova_mbuf *m = phys_map(hip->mbuf_start, NOVA_MBUF_SIZE, 1);
     if (!m)
@@ -26,10 +26,12 @@ unsigned kernel_log_relay(const struct nova_hip *hip, const char *prefix)
             continue;
         }
         line[len] = 0;
-        if (len >= plen && !memcmp(line, prefix, plen)) {
+        if (!strncmp(line, echo, strlen(echo))) {
             printf("abi: kernel: %s\n", line);
-            found++;
+            if (echoed)
+                ++*echoed;
         }
+        found += len >= plen && !memcmp(line, prefix, plen);
         len = 0;
     }
     m->rd_idx = (rd + NOVA_MBUF_SLOTS - len) % NOVA_MBUF_SLOTS; /* a partial line stays unread */

@@ -4,6 +4,6 @@
 
 #include <nova/hip.h>
 
-/* Consume the unread kernel lines; echo those that start with prefix as "abi: kernel: ..." and
-   return how many there were. */
-unsigned kernel_log_relay(const struct nova_hip *hip, const char *prefix);
+/* Consume the unread kernel lines; echo those that start with echo as "abi: kernel: ..." (adding
+   their number to *echoed unless it is NULL) and return how many start with prefix. */
+unsigned kernel_log_relay(const struct nova_hip *hip, const char *echo, const char *prefix, unsigned *echoed);

@@ -48,6 +48,12 @@ def test_iommu_dma(boot, kind, smp):
         "no IOMMU brought up"
     missing = [n for n in DMA_CASES if n not in names]
     assert not missing, f"IOMMU cases missing: {missing}"
+    if kind == "amdvi":
+        # QEMU 7.2's AMD-Vi never writes its event log (its overflow test is always true; fixed in
+        # later QEMU), so the fault lines cannot appear; the suite says so instead of passing.
+        skipped = [l for l in lines if "# skip" in l and "iommu" in l]
+        assert all("QEMU 7.2 never writes its event log" in l for l in skipped), skipped
+        return
     # The kernel's own log lines (relayed from its memory-buffer console by the suite).
     fault = r"abi: kernel: nova: DMA fault: 00:[0-9a-f]{2}\.0 write 0x5000000 \(not present\)"
     assert any(re.fullmatch(fault, l) for l in lines), "no fault line for the unmapped address"
