@@ -10,12 +10,14 @@
 #include <suite.h>
 
 #include <hc.h>
+#include <nova/events.h>
 #include <nova/descriptors.h>
 #include <nova/hip.h>
 #include <nova/selectors.h>
 #include <physmap.h>
 #include <res.h>
 #include <stdio.h>
+#include <thread.h>
 
 #define ROOT            NOVA_SEL_PD_ROOT
 #define NOVA            NOVA_SEL_PD_NOVA
@@ -46,6 +48,17 @@ static uint64_t regs;           /* IOMMU register page (physical) */
 static const struct nova_hip *hip_page;
 static int amd;
 static uint8_t root_buf[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+/* What a thread in a child PD needs to call assign_dev, and what it got; one shared page. */
+#define CHILD_SEL_PD    1
+#define CHILD_SEL_DONE  2
+#define CHILD_EVT       0x40
+#define CHILD_UTCB      0x520000000000ull
+static struct child_page {
+    uint64_t stack[480];
+    uint64_t regs, bdf, status;
+} child_page __attribute__((aligned(PAGE_SIZE)));
+_Static_assert(sizeof(struct child_page) <= PAGE_SIZE, "one shared page");
 
 static unsigned assign_dev(uint64_t pd, uint64_t smmu, unsigned acc, uint64_t dad)
 {
@@ -118,8 +131,42 @@ static void cases_absent(const struct nova_hip *hip, uint64_t acpi_base)
                                                                NOVA_ACC_DMA_HST), NOVA_BAD_FTR);
 }
 
+/* Runs in the child PD, which holds a PD capability with ASSIGN: still not PD_ROOT. */
+static void child_assign(void *arg)
+{
+    struct child_page *p = arg;
+    p->status = hc_raw(nova_hc_id(NOVA_ASSIGN_DEV, 0, CHILD_SEL_PD), nova_assign_dev_smmu(p->regs, NOVA_ACC_DMA_HST),
+                       p->bdf, 0, 0, 0);
+    hc_sm_up(CHILD_SEL_DONE);
+    hc_sm_down(CHILD_SEL_DONE, 0, 0); /* and stays blocked */
+}
+
+static unsigned assign_from_child(void)
+{
+    extern char __text_start[], __text_end[];
+    uint64_t pd = sel_alloc(1), done = sel_alloc(1), ec = sel_alloc(1), sc = sel_alloc(1);
+    hc_create_pd(pd, ROOT);
+    hc_create_sm(done, ROOT, 0);
+    for (uint64_t p = PAGE(__text_start); p < PAGE(__text_end); p++)
+        hc_ctrl_pd(ROOT, pd, p, p, 0, NOVA_PERM_MEM_R | NOVA_PERM_MEM_XU, NOVA_SPC_MEM, NOVA_ACC_CPU_HST, 0);
+    hc_ctrl_pd(ROOT, pd, PAGE(&child_page), PAGE(&child_page), 0, RW, NOVA_SPC_MEM, NOVA_ACC_CPU_HST, 0);
+    hc_ctrl_pd(ROOT, pd, pd, CHILD_SEL_PD, 0, 0x1f, NOVA_SPC_OBJ, 0, 0);
+    hc_ctrl_pd(ROOT, pd, done, CHILD_SEL_DONE, 0, NOVA_PERM_SM_CTRL_UP | NOVA_PERM_SM_CTRL_DN, NOVA_SPC_OBJ, 0, 0);
+    hc_ctrl_pd(ROOT, pd, thread_evt(0) + NOVA_EV_HST_STARTUP, CHILD_EVT + NOVA_EV_HST_STARTUP, 0, NOVA_PERM_PT_EVENT,
+               NOVA_SPC_OBJ, 0, 0);
+    child_page = (struct child_page){.regs = regs, .bdf = edu_bdf, .status = ~0ull};
+    uint64_t *sp = child_page.stack + sizeof(child_page.stack) / sizeof(uint64_t) - 2;
+    sp[0] = (uint64_t)child_assign;
+    sp[1] = (uint64_t)&child_page;
+    hc_create_ec(ec, pd, CHILD_UTCB, 0, (uint64_t)sp, CHILD_EVT, NOVA_CREATE_EC_T);
+    hc_create_sc(sc, ROOT, ec, nova_scd(10, 20, 0));
+    hc_sm_down(done, 0, deadline_ms(EDU_DMA_MS));
+    return (unsigned)child_page.status;
+}
+
 static void cases_status(uint64_t child)
 {
+    EXPECT_STATUS("assign_dev_not_root_bad_hyp", assign_from_child(), NOVA_BAD_HYP);
     uint64_t no_assign = sel_alloc(1);
     hc_ctrl_pd(ROOT, ROOT, child, no_assign, 0, NOVA_PERM_PD_CTRL, NOVA_SPC_OBJ, 0, 0);
     EXPECT_STATUS("assign_dev_null_pd_bad_cap", assign_dev(sel_alloc(1), regs, NOVA_ACC_DMA_HST, edu_bdf),

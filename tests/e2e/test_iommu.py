@@ -17,7 +17,8 @@ SUMMARY = r"(\d+) passed, (\d+) failed\r*\n"
 IOMMU_DEVICE = {"vtd": ["-device", "intel-iommu"], "amdvi": ["-device", "amd-iommu"]}
 KIND = {"vtd": "VT-d", "amdvi": "AMD-Vi"}
 DMA_CASES = [
-    "iommu_registers_protected", "iommu_hip_bit_set_acpi_unit", "assign_dev_null_pd_bad_cap",
+    "iommu_registers_protected", "iommu_hip_bit_set_acpi_unit", "assign_dev_not_root_bad_hyp",
+    "assign_dev_null_pd_bad_cap",
     "assign_dev_without_assign_perm_bad_cap", "assign_dev_wrong_page_bad_dev", "assign_dev_acc_cpu_hst_bad_par",
     "assign_dev_dad_reserved_bad_par", "assign_dev_out_of_scope_bad_par", "assign_dev_success",
     "iommu_dma_through_table", "iommu_dma_gst_same_table", "iommu_dma_read_only_not_written",
