@@ -38,6 +38,7 @@
 #define IOVA_RO         0x102000ull
 #define IOVA_GST        0x103000ull
 #define IOVA_ROOT       0x104000ull
+#define IOVA_2M         0x200000ull
 #define UNMAPPED        0x5000000ull    /* never mapped; RAM at the same physical address */
 #define DMA_LEN         64u
 #define PATTERN         0xd1a5u
@@ -275,6 +276,23 @@ static void cases_dma_quota(void)
                before);
 }
 
+/* Not a check: what a DMA delegation and an assignment cost here (TSC cycles). */
+static void report_cost(void)
+{
+    uint64_t pd = sel_alloc(1);
+    hc_create_pd(pd, ROOT);
+    uint64_t t0 = rdtsc_now();
+    unsigned st = hc_ctrl_pd(NOVA, pd, PAGE(DMA_PHYS), PAGE(IOVA_2M), 9, RW, NOVA_SPC_MEM, NOVA_ACC_DMA_HST, 0);
+    uint64_t t1 = rdtsc_now();
+    hc_ctrl_pd(NOVA, pd, PAGE(DMA_PHYS), PAGE(IOVA_2M), 9, 0, NOVA_SPC_MEM, NOVA_ACC_DMA_HST, 0);
+    uint64_t t2 = rdtsc_now();
+    unsigned st2 = assign_dev(pd, regs, NOVA_ACC_DMA_HST, edu_bdf);
+    uint64_t t3 = rdtsc_now();
+    printf("abi: iommu cost: map 512 pages %lu cycles/page (%s), unmap %lu cycles/page, assign_dev %lu cycles (%s)\n",
+           (t1 - t0) / 512, nova_status_name(st), (t2 - t1) / 512, t3 - t2, nova_status_name(st2));
+    hc_ctrl_pd(ROOT, ROOT, sel_alloc(1), pd, 0, 0x1f, NOVA_SPC_OBJ, 0, 0);
+}
+
 void cases_iommu(const struct nova_hip *hip)
 {
     uint64_t base = acpi_iommu_base(hip->rsdp, &amd);
@@ -302,4 +320,5 @@ void cases_iommu(const struct nova_hip *hip)
     cases_dma(child);
     cases_owner(child);
     cases_dma_quota();
+    report_cost();
 }
