@@ -39,9 +39,11 @@
 #define IOVA_GST        0x103000ull
 #define IOVA_ROOT       0x104000ull
 #define IOVA_2M         0x200000ull
+#define IOVA_KERNEL     0x105000ull
 #define UNMAPPED        0x5000000ull    /* never mapped; RAM at the same physical address */
 #define DMA_LEN         64u
 #define PATTERN         0xd1a5u
+#define PATTERN2        0x7e57u
 
 static volatile uint32_t *edu;
 static unsigned edu_bdf;
@@ -206,6 +208,9 @@ static void cases_dma(uint64_t child)
     dma_map(NOVA, child, PAGE(DMA_PHYS) + 2, IOVA_RO, NOVA_PERM_MEM_R, NOVA_ACC_DMA_HST);
     EXPECT_STATUS("ctrl_pd_dma_gst_map", dma_map(NOVA, child, PAGE(DMA_PHYS) + 3, IOVA_GST, RW, NOVA_ACC_DMA_GST),
                   NOVA_SUCCESS);
+    /* Nobody assigned the device yet: its DMA goes nowhere. */
+    edu_dma(UNMAPPED, true);
+    suite_case("iommu_unassigned_device_blocked", holds(unmapped, 0), "RAM at %#llx written", UNMAPPED);
     EXPECT_STATUS("assign_dev_success", assign_dev(child, regs, NOVA_ACC_DMA_HST, edu_bdf), NOVA_SUCCESS);
 
     bool done = edu_dma(IOVA_A, false) && edu_dma(IOVA_B, true);
@@ -226,6 +231,21 @@ static void cases_dma(uint64_t child)
     edu_dma(IOVA_ROOT, true);
     suite_case("iommu_dma_from_root_memory", holds((volatile uint32_t *)root_buf, PATTERN), "root_buf[0] %#x",
                root_buf[0]);
+
+    /* The hypervisor's image is protected: delegated into a DMA space, it is not mapped. The edu
+       buffer holds PATTERN2 before the attempt to read the image; afterwards it holds that, or
+       what a blocked read gives (QEMU: zeros), never the image's first bytes (its header). */
+    fill(a, PATTERN2);
+    edu_dma(IOVA_A, false);
+    dma_map(NOVA, child, PAGE(hip_page->nova_start), IOVA_KERNEL, NOVA_PERM_MEM_R, NOVA_ACC_DMA_HST);
+    edu_dma(IOVA_KERNEL, false);
+    edu_dma(IOVA_B, true);
+    bool zeros = true;
+    for (unsigned i = 0; i < DMA_LEN / 4; i++)
+        zeros &= b[i] == 0;
+    suite_case("iommu_dma_kernel_image_not_delegable", zeros || holds(b, PATTERN2), "b[0] %#x", b[0]);
+    fill(a, PATTERN);
+    edu_dma(IOVA_A, false); /* the buffer holds PATTERN again */
 
     /* Revoked (pmm 0 over the same destination): blocked again. */
     fill(b, 0);

@@ -20,7 +20,8 @@ DMA_CASES = [
     "iommu_registers_protected", "iommu_hip_bit_set_acpi_unit", "assign_dev_not_root_bad_hyp",
     "assign_dev_null_pd_bad_cap",
     "assign_dev_without_assign_perm_bad_cap", "assign_dev_wrong_page_bad_dev", "assign_dev_acc_cpu_hst_bad_par",
-    "assign_dev_dad_reserved_bad_par", "assign_dev_out_of_scope_bad_par", "assign_dev_success",
+    "assign_dev_dad_reserved_bad_par", "assign_dev_out_of_scope_bad_par", "iommu_unassigned_device_blocked",
+    "assign_dev_success", "iommu_dma_kernel_image_not_delegable",
     "iommu_dma_through_table", "iommu_dma_gst_same_table", "iommu_dma_read_only_not_written",
     "iommu_fault_logged_read_only", "iommu_dma_unmapped_blocked", "iommu_fault_logged_unmapped",
     "iommu_dma_from_root_memory", "iommu_dma_revoked_blocked", "iommu_reassigned_device_loses_old_table",
@@ -64,6 +65,8 @@ def test_iommu_dma(boot, kind, smp):
     assert any(re.fullmatch(fault, l) for l in lines), "no fault line for the unmapped address"
     read_only = r"abi: kernel: nova: DMA fault: 00:[0-9a-f]{2}\.0 write 0x102000 \(read-only\)"
     assert any(re.fullmatch(read_only, l) for l in lines), "no fault line for the read-only page"
+    unassigned = r"abi: kernel: nova: DMA fault: 00:[0-9a-f]{2}\.0 write 0x5000000 \(device not assigned\)"
+    assert any(re.fullmatch(unassigned, l) for l in lines), "no fault line for the unassigned device"
 
 
 def test_iommu_nosmmu(boot):
