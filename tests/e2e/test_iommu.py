@@ -76,10 +76,11 @@ def test_iommu_nosmmu(boot):
     assert not missing, f"cases missing: {missing}"
 
 
-def test_iommu_survives_s3(s3_iso):
-    """ctrl_hw S3 with VT-d on: the units are programmed again on wakeup, and the suite's DMA cases
-    (which run after the sleep) pass."""
-    text, wakeups = run_s3(s3_iso, "q35", 1, "iommu-s3-vtd", extra=IOMMU_DEVICE["vtd"])
+@pytest.mark.parametrize("kind", ["vtd", "amdvi"])
+def test_iommu_survives_s3(s3_iso, kind):
+    """ctrl_hw S3 with the IOMMU on: the units are programmed again on wakeup, and the suite's DMA
+    cases (which run after the sleep) pass."""
+    text, wakeups = run_s3(s3_iso, "q35", 1, f"iommu-s3-{kind}", extra=IOMMU_DEVICE[kind])
     lines = lines_of(QEMU_MESSAGE.sub("", text))
     failed = [l for l in lines if l.startswith("not ok")]
     assert not failed, "\n".join(failed)
