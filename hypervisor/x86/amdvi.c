@@ -81,6 +81,11 @@
 #define MSI_ADDR_BASE   0xfee00000u
 #define MSI_DEST_SHIFT  12
 
+#define DTE_QWORDS      4               /* a device table entry is 256 bits */
+_Static_assert(RING_ENTRIES * ENTRY_BYTES == RING_BYTES && RING_LEN_4K >> 56 == 8, "command/event ring: one page");
+_Static_assert((DEVICES * DTE_QWORDS * 8) >> 12 == DEVTAB_SIZE + 1 && (1u << DEVTAB_ORDER) == DEVTAB_SIZE + 1,
+               "device table: 64 Ki entries of 32 bytes");
+
 struct amdvi {
     uint64_t *devtab, *cmd, *evt;
     unsigned cmd_tail;
@@ -183,7 +188,7 @@ static int amdvi_enable(struct iommu_unit *u)
         if (!a->devtab || !a->cmd || !a->evt)
             return -1;
         for (unsigned d = 0; d < DEVICES; d++)
-            a->devtab[4 * d] = DTE_V | DTE_TV; /* mode 0 without IR/IW: every DMA is blocked */
+            a->devtab[DTE_QWORDS * d] = DTE_V | DTE_TV; /* mode 0 without IR/IW: every DMA is blocked */
         dma_space_setup(&io_format, AMDVI_LEVELS, false);
     }
     wr64(u, REG_CONTROL, 0);
@@ -205,7 +210,7 @@ static int amdvi_enable(struct iommu_unit *u)
 static int amdvi_attach(struct iommu_unit *u, uint16_t bdf, struct pd *pd)
 {
     struct amdvi *a = u->drv;
-    uint64_t *dte = &a->devtab[4 * bdf];
+    uint64_t *dte = &a->devtab[DTE_QWORDS * bdf];
     uint64_t old = dte[0] & DTE_IR ? dte[1] & DTE_DOMAIN_MASK : 0;
     if (pd) {
         dte[1] = pd->dma_did;
@@ -227,7 +232,7 @@ static unsigned amdvi_detach_domain(struct iommu_unit *u, uint16_t did)
     struct amdvi *a = u->drv;
     unsigned n = 0;
     for (unsigned d = 0; d < DEVICES; d++) {
-        uint64_t *dte = &a->devtab[4 * d];
+        uint64_t *dte = &a->devtab[DTE_QWORDS * d];
         if ((dte[0] & DTE_IR) && (dte[1] & DTE_DOMAIN_MASK) == did) {
             __atomic_store_n(&dte[0], DTE_V | DTE_TV, __ATOMIC_RELEASE);
             dte[1] = 0;
