@@ -14,6 +14,7 @@
 #include "x86/acpi_tables.h"
 #include "x86/fpu.h"
 #include "x86/idt.h"
+#include "x86/iommu.h"
 #include "x86/lapic.h"
 #include "x86/paging.h"
 #include "x86/percpu.h"
@@ -70,9 +71,10 @@ static struct hip_facts collect_facts(const struct mb_info *mb)
         .cpu_bsp = 0,
         .int_pin = irq_pins,
         .int_msi = irq_msis,
-        .features = vcpu_backend() == VCPU_SVM ? NOVA_HIP_FEAT_SVM
+        .features = (iommu_active() ? NOVA_HIP_FEAT_IOMMU : 0) |
+                    (vcpu_backend() == VCPU_SVM ? NOVA_HIP_FEAT_SVM
                   : vcpu_backend() == VCPU_VMX ? NOVA_HIP_FEAT_VMX
-                                               : 0,
+                                               : 0),
     };
 }
 
@@ -108,6 +110,7 @@ void kmain(uint32_t magic, uint32_t info_phys)
     lapic_init();
     timer_init();
     smp_boot(&boot);
+    iommu_init(cmdline.nosmmu);
 
     if (boot.nmods == 0)
         boot_fail("no root module");

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 #include "core/protected.h"
+#include "core/space_dma.h"
+#include "x86/iommu.h"
 #include "x86/paging.h"
 #include "x86/vmcb.h"
 
@@ -56,6 +58,7 @@ static void pd_free(struct rcu_item *r)
 {
     struct pd *pd = (struct pd *)((char *)r - offsetof(struct pd, obj.rcu));
     paging_destroy(pd->pml4, &pd->quota, pd->obj.q);
+    space_dma_destroy(pd); /* no device has used it since pd_destroy */
     if (pd->gst.npt) {
         paging_destroy(pd->gst.npt, &pd->quota, &pd->quota);
         quota_page_free(&pd->quota, pd->gst.iopm, SVM_IOPM_ORDER);
@@ -70,6 +73,7 @@ static void pd_free(struct rcu_item *r)
 void pd_destroy(struct pd *pd)
 {
     __atomic_store_n(&pd->dead, true, __ATOMIC_SEQ_CST);
+    iommu_detach_pd(pd); /* its devices are blocked from here on */
     space_obj_destroy(&pd->objs, pd->obj.q);
     if (pd->pio_bitmap) {
         quota_page_free(&pd->quota, pd->pio_bitmap, 1);

@@ -6,6 +6,7 @@
 #include "core/quota.h"
 #include "core/space_gst.h"
 #include "core/space_obj.h"
+#include "core/spinlock.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,6 +22,9 @@ struct pd {
     bool dead;                  /* destroyed: no CPU may keep its page table loaded */
     uint64_t cpu_mask;          /* CPUs whose CR3 holds this PD's page table now */
     struct space_gst gst;       /* for the PD's vCPUs, allocated on first use */
+    uint64_t *dma;              /* IOMMU page table (DMA_HST and DMA_GST), created on first use */
+    struct spinlock dma_lock;   /* serialises changes to that table */
+    uint16_t dma_did;           /* IOMMU domain ID while devices may use the table, else 0 */
 };
 
 extern struct pd *pd_nova, *pd_root;

@@ -5,6 +5,7 @@
 #include "core/memory.h"
 #include "x86/acpi_tables.h"
 #include "x86/cpu.h"
+#include "x86/iommu.h"
 
 #define APIC_BASE_MASK 0x000ffffffffff000ull
 
@@ -29,7 +30,7 @@ bool protected_page(uint64_t page)
     for (unsigned i = 0; i < acpi.nioapic; i++)
         if (page == acpi.ioapic[i] >> PAGE_SHIFT)
             return true;
-    return false;
+    return iommu_protected_range(page, 1);
 }
 
 static bool hits(uint64_t first, uint64_t count, uint64_t page)
@@ -46,7 +47,7 @@ bool protected_range(uint64_t first, uint64_t count)
     for (unsigned i = 0; i < acpi.nioapic; i++)
         if (hits(first, count, acpi.ioapic[i] >> PAGE_SHIFT))
             return true;
-    return false;
+    return iommu_protected_range(first, count);
 }
 
 bool protected_port(unsigned port)

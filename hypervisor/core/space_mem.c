@@ -145,6 +145,17 @@ unsigned space_mem_delegate(struct pd *spd, struct pd *dpd, uint64_t src, uint64
     return st;
 }
 
+unsigned space_mem_source_page(struct pd *spd, uint64_t page, uint64_t *pa)
+{
+    if (spd->is_nova) {
+        *pa = page << NOVA_PAGE_SHIFT;
+        return protected_page(page) ? 0 : NOVA_PERM_MEM_ALL;
+    }
+    uint64_t pte = paging_lookup(spd->pml4, page << NOVA_PAGE_SHIFT, NULL); /* in 4 KiB form */
+    *pa = pte & PTE_ADDR;
+    return pte_to_perms(pte);
+}
+
 int space_mem_map_kernel_page(struct pd *pd, uint64_t va, uint64_t pa, int writable)
 {
     return paging_map(pd->pml4, va, pa, PTE_U | PTE_NX | PTE_KERNEL_OWNED | (writable ? PTE_W : 0), 0, &pd->quota);

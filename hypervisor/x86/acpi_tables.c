@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The few static ACPI facts the kernel needs: RSDP, protected I/O ports (FADT), APIC MMIO (MADT). */
+/* The few static ACPI facts the kernel needs: RSDP, protected I/O ports (FADT), APIC MMIO (MADT),
+   IOMMUs (DMAR, IVRS: see dmar.c and ivrs.c). */
 
 #include "x86/acpi_tables.h"
 #include "core/memory.h"
@@ -41,8 +42,6 @@
 
 struct acpi_facts acpi = {.rsdp = ~0ull};
 
-static uint32_t rd32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint64_t rd64(const uint8_t *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
 
 static int sum_ok(const uint8_t *p, uint32_t len)
 {
@@ -70,30 +69,30 @@ static const uint8_t *table_at(uint64_t phys)
     if (!phys || phys >= DIRECT_MAP_SIZE)
         return NULL;
     const uint8_t *t = phys_to_virt(phys);
-    uint32_t len = rd32(t + SDT_OFF_LEN);
+    uint32_t len = acpi_rd32(t + SDT_OFF_LEN);
     return len >= SDT_HDR_LEN && len < SCAN_LIMIT && sum_ok(t, len) ? t : NULL;
 }
 
 static void parse_fadt(const uint8_t *t)
 {
-    uint32_t len = rd32(t + SDT_OFF_LEN);
+    uint32_t len = acpi_rd32(t + SDT_OFF_LEN);
     if (len < FADT_OFF_PM2_CNT_LEN + 1)
         return;
-    acpi.facs = rd32(t + FADT_OFF_FACS);
-    if (len >= FADT_OFF_X_FACS + 8 && rd64(t + FADT_OFF_X_FACS))
-        acpi.facs = rd64(t + FADT_OFF_X_FACS); /* ACPI 2.0+: the 64-bit field wins when set */
-    acpi.smi_cmd = (uint16_t)rd32(t + FADT_OFF_SMI_CMD);
-    acpi.pm1_evt_port[0] = (uint16_t)rd32(t + FADT_OFF_PM1A_EVT);
-    acpi.pm1_evt_port[1] = (uint16_t)rd32(t + FADT_OFF_PM1B_EVT);
-    acpi.pm_cnt_port[0] = (uint16_t)rd32(t + FADT_OFF_PM1A_CNT);
-    acpi.pm_cnt_port[1] = (uint16_t)rd32(t + FADT_OFF_PM1B_CNT);
-    acpi.pm_cnt_port[2] = (uint16_t)rd32(t + FADT_OFF_PM2_CNT);
+    acpi.facs = acpi_rd32(t + FADT_OFF_FACS);
+    if (len >= FADT_OFF_X_FACS + 8 && acpi_rd64(t + FADT_OFF_X_FACS))
+        acpi.facs = acpi_rd64(t + FADT_OFF_X_FACS); /* ACPI 2.0+: the 64-bit field wins when set */
+    acpi.smi_cmd = (uint16_t)acpi_rd32(t + FADT_OFF_SMI_CMD);
+    acpi.pm1_evt_port[0] = (uint16_t)acpi_rd32(t + FADT_OFF_PM1A_EVT);
+    acpi.pm1_evt_port[1] = (uint16_t)acpi_rd32(t + FADT_OFF_PM1B_EVT);
+    acpi.pm_cnt_port[0] = (uint16_t)acpi_rd32(t + FADT_OFF_PM1A_CNT);
+    acpi.pm_cnt_port[1] = (uint16_t)acpi_rd32(t + FADT_OFF_PM1B_CNT);
+    acpi.pm_cnt_port[2] = (uint16_t)acpi_rd32(t + FADT_OFF_PM2_CNT);
     acpi.pm_cnt_len[0] = acpi.pm_cnt_len[1] = t[FADT_OFF_PM1_CNT_LEN];
     acpi.pm_cnt_len[2] = t[FADT_OFF_PM2_CNT_LEN];
     if (len > FADT_OFF_RESET_VAL) {
-        acpi.reset_supported = rd32(t + FADT_OFF_FLAGS) & FADT_RESET_REG_SUP;
+        acpi.reset_supported = acpi_rd32(t + FADT_OFF_FLAGS) & FADT_RESET_REG_SUP;
         acpi.reset_space = t[FADT_OFF_RESET_REG];
-        acpi.reset_addr = rd64(t + FADT_OFF_RESET_REG + 4);
+        acpi.reset_addr = acpi_rd64(t + FADT_OFF_RESET_REG + 4);
         acpi.reset_value = t[FADT_OFF_RESET_VAL];
     }
 }
@@ -106,22 +105,22 @@ static void add_cpu(uint32_t apic_id)
 
 static void parse_madt(const uint8_t *t)
 {
-    uint32_t len = rd32(t + SDT_OFF_LEN);
-    acpi.lapic = rd32(t + MADT_OFF_LAPIC);
+    uint32_t len = acpi_rd32(t + SDT_OFF_LEN);
+    acpi.lapic = acpi_rd32(t + MADT_OFF_LAPIC);
     for (uint32_t off = MADT_OFF_ENTRIES; off + 2 <= len;) {
         const uint8_t *e = t + off;
         if (e[1] < 2 || off + e[1] > len)
             break;
         if (e[0] == MADT_IOAPIC && e[1] >= 12 && acpi.nioapic < ACPI_MAX_IOAPICS) {
-            acpi.ioapic_gsi_base[acpi.nioapic] = rd32(e + 8);
-            acpi.ioapic[acpi.nioapic++] = rd32(e + 4);
+            acpi.ioapic_gsi_base[acpi.nioapic] = acpi_rd32(e + 8);
+            acpi.ioapic[acpi.nioapic++] = acpi_rd32(e + 4);
         } else if (e[0] == MADT_ISO && e[1] >= 10 && acpi.niso < 16) {
-            acpi.iso[acpi.niso++] = (struct acpi_iso){e[3], rd32(e + 4), (uint16_t)(e[8] | e[9] << 8)};
+            acpi.iso[acpi.niso++] = (struct acpi_iso){e[3], acpi_rd32(e + 4), (uint16_t)(e[8] | e[9] << 8)};
         }
-        else if (e[0] == MADT_LAPIC && e[1] >= 8 && (rd32(e + 4) & MADT_LAPIC_ENABLED))
+        else if (e[0] == MADT_LAPIC && e[1] >= 8 && (acpi_rd32(e + 4) & MADT_LAPIC_ENABLED))
             add_cpu(e[3]);
-        else if (e[0] == MADT_X2APIC && e[1] >= 16 && (rd32(e + 8) & MADT_LAPIC_ENABLED))
-            add_cpu(rd32(e + 4));
+        else if (e[0] == MADT_X2APIC && e[1] >= 16 && (acpi_rd32(e + 8) & MADT_LAPIC_ENABLED))
+            add_cpu(acpi_rd32(e + 4));
         off += e[1];
     }
 }
@@ -135,6 +134,10 @@ static void parse_table(uint64_t phys)
         parse_fadt(t);
     else if (!memcmp(t, "APIC", 4))
         parse_madt(t);
+    else if (!memcmp(t, "DMAR", 4))
+        dmar_parse(t, acpi_rd32(t + SDT_OFF_LEN));
+    else if (!memcmp(t, "IVRS", 4))
+        ivrs_parse(t, acpi_rd32(t + SDT_OFF_LEN));
 }
 
 void acpi_tables_init(uint64_t hint)
@@ -154,12 +157,12 @@ void acpi_tables_init(uint64_t hint)
         return;
 
     const uint8_t *r = phys_to_virt(rsdp);
-    uint64_t xsdt = r[RSDP_OFF_REV] >= 2 ? rd64(r + RSDP_OFF_XSDT) : 0;
-    const uint8_t *root = table_at(xsdt ? xsdt : rd32(r + RSDP_OFF_RSDT));
+    uint64_t xsdt = r[RSDP_OFF_REV] >= 2 ? acpi_rd64(r + RSDP_OFF_XSDT) : 0;
+    const uint8_t *root = table_at(xsdt ? xsdt : acpi_rd32(r + RSDP_OFF_RSDT));
     if (!root)
         return;
     unsigned entry = xsdt ? 8 : 4;
-    uint32_t len = rd32(root + SDT_OFF_LEN);
+    uint32_t len = acpi_rd32(root + SDT_OFF_LEN);
     for (uint32_t off = SDT_HDR_LEN; off + entry <= len; off += entry)
-        parse_table(entry == 8 ? rd64(root + off) : rd32(root + off));
+        parse_table(entry == 8 ? acpi_rd64(root + off) : acpi_rd32(root + off));
 }

@@ -37,5 +37,13 @@ struct acpi_facts {
 
 extern struct acpi_facts acpi;
 
+static inline uint16_t acpi_rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t acpi_rd32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static inline uint64_t acpi_rd64(const uint8_t *p) { return acpi_rd32(p) | (uint64_t)acpi_rd32(p + 4) << 32; }
+
+/* Remapping units from the DMAR (Intel VT-d) and IVRS (AMD-Vi) tables of `len` bytes. */
+void dmar_parse(const uint8_t *t, uint32_t len);
+void ivrs_parse(const uint8_t *t, uint32_t len);
+
 /* Find and parse the tables; `hint` is an RSDP address from the boot loader or ~0. */
 void acpi_tables_init(uint64_t hint);

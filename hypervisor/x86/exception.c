@@ -8,6 +8,7 @@
 
 #include <nova/selectors.h>
 #include "core/sched.h"
+#include "x86/iommu.h"
 #include "x86/lapic.h"
 #include "x86/tlb.h"
 #include "x86/cpu.h"
@@ -65,6 +66,8 @@ static void interrupt(uint64_t vector)
         sched_tick();
     else if (vector == VEC_IPI_TLB)
         tlb_flush_pending();
+    else if (vector == IOMMU_VEC_FAULT)
+        iommu_faults();
 }
 
 /* Called by entry.S for anything taken in kernel mode. Returns only for interrupts. */

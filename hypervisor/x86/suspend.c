@@ -9,6 +9,7 @@
 #include "x86/acpi_pm.h"
 #include "x86/acpi_tables.h"
 #include "x86/cpu.h"
+#include "x86/iommu.h"
 #include "x86/ioapic.h"
 #include "x86/lapic.h"
 #include "x86/paging.h"
@@ -112,6 +113,7 @@ static __attribute__((noreturn)) void wake_bsp(struct percpu *c)
     suspend_cpu_restore(c);
     pic_disable();
     ioapic_resume();
+    iommu_resume();
     acpi_pm_clear_wake();
     set_state(RESUMING);
     unsigned back = 1;

@@ -31,6 +31,14 @@ void cases_qos(void);
 /* S3 and wakeup, only when cmdline has the word "s3" (the harness must wake QEMU up). */
 void cases_suspend(const char *cmdline);
 
+/* IOMMU (assign_dev, DMA spaces) with QEMU's edu device; runs after cases_memory. */
+void cases_iommu(const struct nova_hip *hip);
+
+/* How many semaphores owned by pd fit its quota now (they are revoked again afterwards). */
+unsigned sm_capacity(uint64_t pd);
+/* 1 if a thread of ROOT can read va, 0 if it faults there (after cases_memory's setup). */
+int readable(uint64_t pd, uint64_t va);
+
 /* Free selectors and virtual addresses the cases may use. */
 #define SEL_SCRATCH     0x100       /* 0x100..0x1ff */
 #define VA_SCRATCH      0x200000000000ull

@@ -30,7 +30,7 @@ static void revoke(uint64_t sel)
 }
 
 /* How many semaphores owned by pd fit its quota now (they are revoked again afterwards). */
-static unsigned sm_capacity(uint64_t pd)
+unsigned sm_capacity(uint64_t pd)
 {
     uint64_t base = sel_alloc(MAX_OBJ);
     unsigned n = 0;

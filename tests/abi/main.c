@@ -44,6 +44,7 @@ void user_main(uint64_t magic, uint64_t info, const struct nova_hip *hip)
     cases_lifetime();
     cases_lifetime_remote();
     cases_irq(hip);
+    cases_iommu(hip);
     cases_qos();
     cases_stress();
     cases_sanity();

@@ -57,8 +57,7 @@ static void probe_thread(void *arg)
     hc_sm_up(p->done_sm);
 }
 
-/* 1 if a thread of pd (ROOT or a prepared child) can read va, 0 if it faults there. */
-static int readable(uint64_t pd, uint64_t va)
+int readable(uint64_t pd, uint64_t va)
 {
     probe.addr = va;
     probe.faults = probe.reached = 0;

@@ -105,19 +105,16 @@ def s3_iso(tmp_path_factory):
     return iso
 
 
-@pytest.mark.parametrize("machine", ["q35", "pc"])
-@pytest.mark.parametrize("smp", [1, 4], ids=lambda n: f"smp{n}")
-def test_s3_suspend_and_wakeup(s3_iso, machine, smp):
-    """ctrl_hw S3 from the conformance task: QEMU reports 'suspended', system_wakeup resumes, the
-    call returns SUCCESS, every CPU runs again, and the whole suite passes afterwards. With four
-    CPUs a second sleep is requested from CPU 1."""
+def run_s3(iso, machine, smp, log_name, extra=()):
+    """Boot the S3 conformance ISO, answer every suspend with system_wakeup until the suite's
+    summary; returns the serial text and the number of wakeups (fails the test on errors)."""
     qmp_dir = tempfile.mkdtemp(prefix="nova-qmp-")
     qmp_path = os.path.join(qmp_dir, "qmp")
-    args = qemu_sh_args(iso_file=s3_iso, smp=smp, machine=machine,
-                        extra=["-global", S3_ENABLE[machine], "-qmp", f"unix:{qmp_path},server=on,wait=off",
+    args = qemu_sh_args(iso_file=iso, smp=smp, machine=machine,
+                        extra=[*extra, "-global", S3_ENABLE[machine], "-qmp", f"unix:{qmp_path},server=on,wait=off",
                                "-device", "edu"])
     LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = LOG_DIR / f"power-s3-{machine}-smp{smp}.log"
+    log_path = LOG_DIR / f"{log_name}.log"
     wakeups, qmp = 0, None
     with open(log_path, "w", encoding="utf-8") as log:
         log.write(f"# {QEMU_SH} {' '.join(args)}\n")
@@ -143,7 +140,16 @@ def test_s3_suspend_and_wakeup(s3_iso, machine, smp):
                 qmp.close()
             kill_group(child)
             shutil.rmtree(qmp_dir, ignore_errors=True)
-    text = normalize(log_path.read_text())
+    return normalize(log_path.read_text()), wakeups
+
+
+@pytest.mark.parametrize("machine", ["q35", "pc"])
+@pytest.mark.parametrize("smp", [1, 4], ids=lambda n: f"smp{n}")
+def test_s3_suspend_and_wakeup(s3_iso, machine, smp):
+    """ctrl_hw S3 from the conformance task: QEMU reports 'suspended', system_wakeup resumes, the
+    call returns SUCCESS, every CPU runs again, and the whole suite passes afterwards. With four
+    CPUs a second sleep is requested from CPU 1."""
+    text, wakeups = run_s3(s3_iso, machine, smp, f"power-s3-{machine}-smp{smp}")
     lines = lines_of(text)
     failed = [l for l in lines if l.startswith("not ok")]
     assert not failed, "\n".join(failed)

@@ -7,6 +7,7 @@ UNIT_SRCS_elf := hypervisor/core/elf.c lib/elf64.c
 UNIT_SRCS_multiboot := lib/multiboot.c
 UNIT_SRCS_cmdline := hypervisor/core/cmdline.c lib/words.c
 UNIT_SRCS_qos_check := hypervisor/x86/qos_check.c
+UNIT_SRCS_iommu_acpi := hypervisor/x86/dmar.c hypervisor/x86/ivrs.c
 UNIT_SRCS_format := lib/format.c
 UNIT_SRCS_hip := lib/hip_text.c lib/format.c
 UNIT_SRCS_bzimage := vmm/boot/bzimage.c
