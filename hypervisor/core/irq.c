@@ -6,6 +6,7 @@
 #include "core/pd.h"
 #include "core/sm.h"
 #include "core/spinlock.h"
+#include "x86/iommu.h"
 #include "x86/ioapic.h"
 #include "x86/percpu.h"
 
@@ -79,10 +80,17 @@ unsigned irq_assign(struct irq *irq, unsigned flags, unsigned cpu, uint16_t dev,
         ioapic_route(irq->index, vector, cpus[cpu]->apic_id, irq->level, irq->active_low, irq->masked);
         *msi_addr = *msi_data = 0;
     } else {
-        /* Without interrupt remapping the message itself names CPU and vector; masking an MSI is
-           the device's business, so a masked one is simply not signalled. */
-        *msi_addr = NOVA_MSI_ADDR_BASE | (uint64_t)cpus[cpu]->apic_id << NOVA_MSI_ADDR_DEST_SHIFT;
-        *msi_data = vector;
+        /* With interrupt remapping the device sends the handle of this index's table entry, which
+           names CPU and vector and admits only requester dev; without it the message itself names
+           CPU and vector. Masking an MSI is the device's business, so a masked one is simply not
+           signalled. */
+        if (iommu_irq_remap(dev, irq->index, (uint8_t)cpus[cpu]->apic_id, vector)) {
+            *msi_addr = NOVA_MSI_ADDR_REMAP;
+            *msi_data = irq->index;
+        } else {
+            *msi_addr = NOVA_MSI_ADDR_BASE | (uint64_t)cpus[cpu]->apic_id << NOVA_MSI_ADDR_DEST_SHIFT;
+            *msi_data = vector;
+        }
     }
     spin_unlock(&irq_lock);
     return NOVA_SUCCESS;

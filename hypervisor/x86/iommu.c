@@ -66,6 +66,8 @@ void iommu_init(bool disabled)
             u->active = any_active = true;
             kprintf("nova: IOMMU %s at %#lx: DMA remapping on (%s, %u scopes)\n", kind, u->base,
                     u->all_devices ? "all devices" : "listed devices", u->nscopes);
+            kprintf("nova: IOMMU %s at %#lx: interrupt remapping %s\n", kind, u->base,
+                    u->intremap ? "on (MSIs checked against their requester)" : "off");
         } else {
             kprintf("nova: IOMMU %s at %#lx could not be enabled\n", kind, u->base);
         }
@@ -144,6 +146,19 @@ unsigned iommu_assign(uint64_t reg_page, uint16_t bdf, struct pd *pd)
     spin_unlock(&lock);
     iommu_faults();
     return st;
+}
+
+bool iommu_irq_remap(uint16_t bdf, unsigned index, uint8_t apic_id, uint8_t vector)
+{
+    bool remapped = false;
+    spin_lock(&lock);
+    for (unsigned i = 0; i < nunits && !remapped; i++) {
+        struct iommu_unit *u = &units[i];
+        if (u->active && u->intremap && u->ops->irq_remap && in_scope(u, bdf))
+            remapped = u->ops->irq_remap(u, index, bdf, apic_id, vector) == 0;
+    }
+    spin_unlock(&lock);
+    return remapped;
 }
 
 void iommu_flush_pd(struct pd *pd)

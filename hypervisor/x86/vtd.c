@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Intel VT-d driver (VT-d 3.x): root and context tables, second-level translation, register-based
-   invalidation and the fault recording registers. */
+/* Intel VT-d driver (VT-d 3.x): root and context tables, second-level translation, context and
+   IOTLB invalidation (queued when the unit has it, else by register) and fault recording. */
 
-#include "x86/iommu.h"
+#include "x86/vtd.h"
 #include "core/console.h"
 #include "core/memory.h"
 #include "core/pd.h"
@@ -11,13 +11,8 @@
 #include "x86/lapic.h"
 
 /* Register offsets (VT-d 3.x, chapter 11). */
-#define REG_CAP     0x08
-#define REG_ECAP    0x10
-#define REG_GCMD    0x18
-#define REG_GSTS    0x1c
 #define REG_RTADDR  0x20
 #define REG_CCMD    0x28
-#define REG_FSTS    0x34
 #define REG_FECTL   0x38
 #define REG_FEDATA  0x3c
 #define REG_FEADDR  0x40
@@ -30,7 +25,6 @@
 #define GSTS_TES    (1u << 31)
 #define GSTS_RTPS   (1u << 30)
 #define GSTS_WBFS   (1u << 27)
-#define GSTS_KEEP   0x96ffffffu /* status bits that mirror persistent commands */
 
 #define CAP_RWBF        (1ull << 4)
 #define CAP_SAGAW_SHIFT 8
@@ -52,6 +46,10 @@
 #define IOTLB_DR        (1ull << 49)
 #define IOTLB_DW        (1ull << 48)
 #define IOTLB_DID(d)    ((uint64_t)(d) << 32)
+#define CCMD_GRAN_OF(c) ((unsigned)((c) >> 61) & 3)
+#define CCMD_DID_OF(c)  ((uint16_t)(c))
+#define IOTLB_GRAN_OF(c) ((unsigned)((c) >> 60) & 3)
+#define IOTLB_DID_OF(c) ((uint16_t)((c) >> 32))
 
 #define FSTS_PFO        (1u << 0)
 #define FSTS_PPF        (1u << 1)
@@ -64,6 +62,9 @@
 #define FR_CTX_NP       0x2
 #define FR_WRITE        0x5
 #define FR_READ         0x6
+#define FR_IR_FIRST     0x20    /* interrupt remapping faults: the record holds the index */
+#define FR_IR_SID       0x26    /* source-id validation failed */
+#define FR_IR_LAST      0x27
 
 #define ENTRY_P         (1ull << 0)
 #define ENTRY_ADDR      0x000ffffffffff000ull
@@ -78,36 +79,13 @@
 #define BUSES           256u
 #define DEVFNS          256u
 
-/* A root or context entry: two 64-bit words. */
-struct vtd_entry {
-    uint64_t lo, hi;
-};
-_Static_assert(sizeof(struct vtd_entry) == 16, "VT-d root/context entry is 128 bits");
-
-struct vtd {
-    struct vtd_entry *root;     /* 256 root entries, one per bus */
-    uint64_t cap, ecap;
-    uint64_t ctx_aw;
-};
-
 static struct vtd state[IOMMU_MAX_UNITS];
 static unsigned nstate;
 
-static uint32_t rd32(struct iommu_unit *u, unsigned off) { return *(volatile uint32_t *)(u->regs + off); }
-static uint64_t rd64(struct iommu_unit *u, unsigned off) { return *(volatile uint64_t *)(u->regs + off); }
-static void wr32(struct iommu_unit *u, unsigned off, uint32_t v) { *(volatile uint32_t *)(u->regs + off) = v; }
-static void wr64(struct iommu_unit *u, unsigned off, uint64_t v) { *(volatile uint64_t *)(u->regs + off) = v; }
-
-static void sync(const void *p)
-{
-    __asm__ volatile("clflush (%0)" ::"r"(p) : "memory");
-}
-
-/* Wait until (register & mask) == want; false after a generous time limit. */
-static bool poll32(struct iommu_unit *u, unsigned off, uint32_t mask, uint32_t want)
+bool vtd_poll32(struct iommu_unit *u, unsigned off, uint32_t mask, uint32_t want)
 {
     uint64_t end = iommu_deadline();
-    while ((rd32(u, off) & mask) != want)
+    while ((vtd_rd32(u, off) & mask) != want)
         if (iommu_expired(end))
             return false;
     return true;
@@ -116,38 +94,57 @@ static bool poll32(struct iommu_unit *u, unsigned off, uint32_t mask, uint32_t w
 static bool poll64_clear(struct iommu_unit *u, unsigned off, uint64_t bit)
 {
     uint64_t end = iommu_deadline();
-    while (rd64(u, off) & bit)
+    while (vtd_rd64(u, off) & bit)
         if (iommu_expired(end))
             return false;
     return true;
 }
 
-/* A one-shot or persistent command in GCMD, keeping the persistent ones already on. */
-static bool command(struct iommu_unit *u, uint32_t cmd, uint32_t status)
+bool vtd_command(struct iommu_unit *u, uint32_t cmd, uint32_t status)
 {
-    wr32(u, REG_GCMD, (rd32(u, REG_GSTS) & GSTS_KEEP) | cmd);
-    return poll32(u, REG_GSTS, status, status);
+    vtd_wr32(u, REG_GCMD, (vtd_rd32(u, REG_GSTS) & GSTS_KEEP) | cmd);
+    return vtd_poll32(u, REG_GSTS, status, status);
+}
+
+bool vtd_command_off(struct iommu_unit *u, uint32_t cmd, uint32_t status)
+{
+    vtd_wr32(u, REG_GCMD, vtd_rd32(u, REG_GSTS) & GSTS_KEEP & ~cmd);
+    return vtd_poll32(u, REG_GSTS, status, 0);
 }
 
 static void flush_write_buffer(struct iommu_unit *u)
 {
     struct vtd *v = u->drv;
     if (v->cap & CAP_RWBF) {
-        wr32(u, REG_GCMD, (rd32(u, REG_GSTS) & GSTS_KEEP) | GCMD_WBF);
-        poll32(u, REG_GSTS, GSTS_WBFS, 0);
+        vtd_wr32(u, REG_GCMD, (vtd_rd32(u, REG_GSTS) & GSTS_KEEP) | GCMD_WBF);
+        vtd_poll32(u, REG_GSTS, GSTS_WBFS, 0);
     }
+}
+
+/* The same invalidation as a context-cache and an IOTLB descriptor (once QI is on the registers
+   must not be used): granularity and domain ID move to the descriptors' fields. */
+static void invalidate_queued(struct iommu_unit *u, uint64_t ccmd, uint64_t iotlb)
+{
+    if (ccmd)
+        vtd_qi_run(u, QI_CC | QI_GRAN(CCMD_GRAN_OF(ccmd)) | QI_DID(CCMD_DID_OF(ccmd)), 0);
+    vtd_qi_run(u, QI_IOTLB | QI_IOTLB_DR | QI_IOTLB_DW | QI_GRAN(IOTLB_GRAN_OF(iotlb)) |
+                      QI_DID(IOTLB_DID_OF(iotlb)), 0);
 }
 
 static void invalidate(struct iommu_unit *u, uint64_t ccmd, uint64_t iotlb)
 {
     struct vtd *v = u->drv;
     flush_write_buffer(u);
+    if (v->qi) {
+        invalidate_queued(u, ccmd, iotlb);
+        return;
+    }
     if (ccmd) {
-        wr64(u, REG_CCMD, CCMD_ICC | ccmd);
+        vtd_wr64(u, REG_CCMD, CCMD_ICC | ccmd);
         poll64_clear(u, REG_CCMD, CCMD_ICC);
     }
     unsigned off = ECAP_IRO(v->ecap) + REG_IOTLB;
-    wr64(u, off, IOTLB_IVT | IOTLB_DR | IOTLB_DW | iotlb);
+    vtd_wr64(u, off, IOTLB_IVT | IOTLB_DR | IOTLB_DW | iotlb);
     poll64_clear(u, off, IOTLB_IVT);
 }
 
@@ -172,11 +169,11 @@ static const struct dma_format sl_format = {sl_table, sl_leaf, sl_perms};
 /* Fault events go to the BSP as an MSI on IOMMU_VEC_FAULT. */
 static void faults_route(struct iommu_unit *u)
 {
-    wr32(u, REG_FECTL, FECTL_IM);
-    wr32(u, REG_FEDATA, IOMMU_VEC_FAULT);
-    wr32(u, REG_FEADDR, MSI_ADDR_BASE | lapic_id() << MSI_DEST_SHIFT);
-    wr32(u, REG_FEUADDR, 0);
-    wr32(u, REG_FECTL, 0);
+    vtd_wr32(u, REG_FECTL, FECTL_IM);
+    vtd_wr32(u, REG_FEDATA, IOMMU_VEC_FAULT);
+    vtd_wr32(u, REG_FEADDR, MSI_ADDR_BASE | lapic_id() << MSI_DEST_SHIFT);
+    vtd_wr32(u, REG_FEUADDR, 0);
+    vtd_wr32(u, REG_FECTL, 0);
 }
 
 static int vtd_enable(struct iommu_unit *u)
@@ -186,8 +183,8 @@ static int vtd_enable(struct iommu_unit *u)
         if (nstate >= IOMMU_MAX_UNITS)
             return -1;
         v = u->drv = &state[nstate++];
-        v->cap = rd64(u, REG_CAP);
-        v->ecap = rd64(u, REG_ECAP);
+        v->cap = vtd_rd64(u, REG_CAP);
+        v->ecap = vtd_rd64(u, REG_ECAP);
         unsigned levels = v->cap & CAP_SAGAW_39 ? 3 : v->cap & CAP_SAGAW_48 ? 4 : 0;
         if (!levels || (v->cap & CAP_ND_MASK) < 2)
             return -1; /* no 3- or 4-level tables, or fewer than 256 domains */
@@ -204,14 +201,15 @@ static int vtd_enable(struct iommu_unit *u)
         if (pages > u->mmio_pages)
             u->mmio_pages = pages;
     }
-    wr32(u, REG_GCMD, rd32(u, REG_GSTS) & GSTS_KEEP & ~GCMD_TE);
-    poll32(u, REG_GSTS, GSTS_TES, 0);
-    wr64(u, REG_RTADDR, virt_to_phys(v->root));
-    if (!command(u, GCMD_SRTP, GSTS_RTPS))
+    vtd_command_off(u, GCMD_TE | GCMD_IRE, GSTS_TES | GSTS_IRES);
+    vtd_wr64(u, REG_RTADDR, virt_to_phys(v->root));
+    if (!vtd_command(u, GCMD_SRTP, GSTS_RTPS))
         return -1;
+    v->qi = vtd_qi_enable(u);
     invalidate(u, CCMD_GLOBAL, IOTLB_GLOBAL);
     faults_route(u);
-    if (!command(u, GCMD_TE, GSTS_TES))
+    u->intremap = vtd_irt_enable(u);
+    if (!vtd_command(u, GCMD_TE, GSTS_TES))
         return -1;
     return 0;
 }
@@ -225,9 +223,9 @@ static struct vtd_entry *context(struct vtd *v, uint16_t bdf, bool alloc)
         if (!t)
             return NULL;
         for (unsigned i = 0; i < DEVFNS; i += 4)
-            sync(&t[i]);
+            vtd_sync(&t[i]);
         r->lo = virt_to_phys(t) | ENTRY_P;
-        sync(r);
+        vtd_sync(r);
     }
     struct vtd_entry *t = phys_to_virt(r->lo & ENTRY_ADDR);
     return &t[bdf & 0xff];
@@ -241,11 +239,11 @@ static int vtd_attach(struct iommu_unit *u, uint16_t bdf, struct pd *pd)
         return -1;
     uint16_t old = c->lo & ENTRY_P ? CTX_DID_OF(c->hi) : 0;
     c->lo = 0; /* not present while it changes */
-    sync(c);
+    vtd_sync(c);
     if (pd) {
         c->hi = v->ctx_aw | CTX_DID(pd->dma_did);
         c->lo = virt_to_phys(pd->dma) | ENTRY_P;
-        sync(c);
+        vtd_sync(c);
     }
     invalidate(u, CCMD_GLOBAL, old ? IOTLB_DOMAIN | IOTLB_DID(old) : IOTLB_GLOBAL);
     return 0;
@@ -262,7 +260,7 @@ static unsigned vtd_detach_domain(struct iommu_unit *u, uint16_t did)
         for (unsigned i = 0; i < DEVFNS; i++)
             if ((t[i].lo & ENTRY_P) && CTX_DID_OF(t[i].hi) == did) {
                 t[i].lo = 0;
-                sync(&t[i]);
+                vtd_sync(&t[i]);
                 n++;
             }
     }
@@ -281,6 +279,10 @@ static const char *reason(struct vtd *v, uint64_t hi, uint64_t addr)
     unsigned fr = FRCD_FR(hi);
     if (fr == FR_ROOT_NP || fr == FR_CTX_NP)
         return "device not assigned";
+    if (fr == FR_IR_SID)
+        return "interrupt from a requester its entry does not name";
+    if (fr >= FR_IR_FIRST && fr <= FR_IR_LAST)
+        return "interrupt remapping fault";
     if (fr != FR_WRITE && fr != FR_READ)
         return "invalid translation";
     const struct vtd_entry *c = context(v, FRCD_SID(hi), false);
@@ -295,26 +297,32 @@ static const char *reason(struct vtd *v, uint64_t hi, uint64_t addr)
 static void vtd_faults(struct iommu_unit *u)
 {
     struct vtd *v = u->drv;
-    uint32_t fsts = rd32(u, REG_FSTS);
+    uint32_t fsts = vtd_rd32(u, REG_FSTS);
     if (!(fsts & (FSTS_PPF | FSTS_PFO)))
         return;
     unsigned nfr = CAP_NFR(v->cap), fro = CAP_FRO(v->cap);
     for (unsigned i = 0; i < nfr; i++) {
         unsigned off = fro + 16 * i;
-        uint64_t hi = rd64(u, off + 8);
+        uint64_t hi = vtd_rd64(u, off + 8);
         if (!(hi & FRCD_F))
             continue;
-        uint64_t addr = rd64(u, off) & ENTRY_ADDR;
+        uint64_t addr = vtd_rd64(u, off) & ENTRY_ADDR;
         iommu_log_fault(FRCD_SID(hi), !(hi & FRCD_T_READ), addr, reason(v, hi, addr));
-        wr64(u, off + 8, FRCD_F); /* write 1 to clear */
+        vtd_wr64(u, off + 8, FRCD_F); /* write 1 to clear */
     }
     if (fsts & FSTS_PFO) {
         kprintf("nova: DMA fault: more faults were lost (fault recording overflow)\n");
-        wr32(u, REG_FSTS, FSTS_PFO);
+        vtd_wr32(u, REG_FSTS, FSTS_PFO);
     }
 }
 
+static int vtd_irq_remap(struct iommu_unit *u, unsigned index, uint16_t bdf, uint8_t apic_id, uint8_t vector)
+{
+    return vtd_irt_set(u, index, bdf, apic_id, vector);
+}
+
 const struct iommu_ops vtd_ops = {
+    .irq_remap = vtd_irq_remap,
     .enable = vtd_enable,
     .attach = vtd_attach,
     .detach_domain = vtd_detach_domain,

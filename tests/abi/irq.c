@@ -27,6 +27,7 @@
 #define EDU_RAISE   0x60
 #define EDU_ACK     0x64
 #define PCI_CAP_MSI 0x05
+#define MSI_OTHER_DEVFN 0x08  /* BDF xor this: the same function of the next device */
 
 static unsigned take_ports(unsigned base, unsigned ord)
 {
@@ -77,8 +78,13 @@ static void cases_assign_checks(const struct nova_hip *hip)
     suite_case("assign_int_pin_returns_no_msi", a == 0 && d == 0, "addr %#lx data %#lx", a, d);
     uint64_t msi = irq_sel(hip->int_pin);
     EXPECT_STATUS("assign_int_msi_success", assign(msi, NOVA_ASSIGN_INT_M, 0, 0x18, &a, &d), NOVA_SUCCESS);
-    suite_case("assign_int_msi_address", (a & 0xfff00000) == 0xfee00000, "addr %#lx", a);
-    suite_case("assign_int_msi_data_is_vector", d == 0x20u + hip->int_pin, "data %#lx", d);
+    if (a & NOVA_MSI_ADDR_IR_FORMAT) { /* interrupt remapping: the handle of the index's entry */
+        suite_case("assign_int_msi_address", a == NOVA_MSI_ADDR_REMAP, "addr %#lx", a);
+        suite_case("assign_int_msi_data_is_index", d == hip->int_pin, "data %#lx", d);
+    } else {
+        suite_case("assign_int_msi_address", (a & 0xfff00000) == NOVA_MSI_ADDR_BASE, "addr %#lx", a);
+        suite_case("assign_int_msi_data_is_vector", d == NOVA_MSI_VECTOR_BASE + hip->int_pin, "data %#lx", d);
+    }
     EXPECT_STATUS("int_sm_up_not_allowed", hc_sm_up(pin), NOVA_BAD_CAP);
     uint64_t unassigned = irq_sel(hip->int_pin + 1);
     EXPECT_STATUS("int_sm_down_unassigned_bad_cpu", hc_sm_down(unassigned, 0, 1), NOVA_BAD_CPU);
@@ -130,6 +136,27 @@ static void cases_rtc(void)
     assign(sm, NOVA_ASSIGN_INT_M, 0, 0, 0, 0);
 }
 
+/* With interrupt remapping the entry behind edu's handle admits one requester: named as another
+   device, edu's MSI is blocked; named as edu again, it arrives. */
+static void cases_msi_requester(volatile uint32_t *edu, unsigned bdf, uint64_t sm, uint64_t addr)
+{
+    if (!(addr & NOVA_MSI_ADDR_IR_FORMAT)) {
+        suite_skip("msi_other_requester_blocked", "interrupt remapping off (compatibility-format MSI)");
+        return;
+    }
+    uint64_t a = 0, d = 0;
+    assign(sm, 0, 0, (uint16_t)(bdf ^ MSI_OTHER_DEVFN), &a, &d);
+    suite_case("msi_other_requester_same_handle", a == addr, "addr %#lx", a);
+    edu[EDU_RAISE / 4] = 4;
+    EXPECT_STATUS("msi_other_requester_blocked", hc_sm_down(sm, 0, deadline_ms(300)), NOVA_TIMEOUT);
+    edu[EDU_ACK / 4] = 4;
+    assign(sm, 0, 0, (uint16_t)bdf, 0, 0);
+    edu[EDU_RAISE / 4] = 8;
+    EXPECT_STATUS("msi_own_requester_arrives_again", hc_sm_down(sm, 0, deadline_ms(500)), NOVA_SUCCESS);
+    edu[EDU_ACK / 4] = 8;
+    assign(sm, NOVA_ASSIGN_INT_M, 0, (uint16_t)bdf, 0, 0);
+}
+
 static void cases_msi(const struct nova_hip *hip)
 {
     unsigned bdf = 0;
@@ -163,6 +190,7 @@ static void cases_msi(const struct nova_hip *hip)
     edu[EDU_RAISE / 4] = 2;
     EXPECT_STATUS("msi_masked_does_not_arrive", hc_sm_down(sm, 0, deadline_ms(200)), NOVA_TIMEOUT);
     edu[EDU_ACK / 4] = 2;
+    cases_msi_requester(edu, bdf, sm, addr);
 }
 
 static void cases_ctrl_hw(void)

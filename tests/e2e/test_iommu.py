@@ -14,7 +14,12 @@ from test_power import run_s3, s3_iso  # noqa: F401 (s3_iso is a fixture)
 ABI_ELF = BUILD / "abi.elf"
 SUMMARY = r"(\d+) passed, (\d+) failed\r*\n"
 # intel-iommu must come before the PCI devices it translates for
-IOMMU_DEVICE = {"vtd": ["-device", "intel-iommu"], "amdvi": ["-device", "amd-iommu"]}
+# intremap=on: QEMU 7.2 leaves interrupt remapping out by default (under TCG no split irqchip
+# is needed)
+IOMMU_DEVICE = {"vtd": ["-device", "intel-iommu,intremap=on"], "amdvi": ["-device", "amd-iommu"]}
+# Interrupt remapping: the cases that only run (instead of saying it is off) when it is on.
+INTREMAP_CASES = ["assign_int_msi_data_is_index", "msi_other_requester_same_handle",
+                  "msi_other_requester_blocked", "msi_own_requester_arrives_again"]
 KIND = {"vtd": "VT-d", "amdvi": "AMD-Vi"}
 DMA_CASES = [
     "iommu_registers_protected", "iommu_hip_bit_set_acpi_unit", "assign_dev_not_root_bad_hyp",
@@ -54,6 +59,13 @@ def test_iommu_dma(boot, kind, smp):
         "no IOMMU brought up"
     missing = [n for n in DMA_CASES if n not in names]
     assert not missing, f"IOMMU cases missing: {missing}"
+    for case in ["msi_arrives", "msi_masked_does_not_arrive", "int_edge_arrives", "int_level_arrives"]:
+        assert case in names, f"{case} missing"
+    if kind == "vtd":
+        assert any(re.match(r"nova: IOMMU VT-d at 0x[0-9a-f]+: interrupt remapping on", l) for l in lines)
+        missing = [n for n in INTREMAP_CASES if n not in names]
+        assert not missing, f"interrupt remapping cases missing: {missing}"
+        assert not [l for l in lines if "requester" in l and "# skip" in l], "remapping cases skipped"
     if kind == "amdvi":
         # QEMU 7.2's AMD-Vi never writes its event log (its overflow test is always true; fixed in
         # later QEMU), so the fault lines cannot appear; the suite says so instead of passing.
@@ -74,6 +86,8 @@ def test_iommu_nosmmu(boot):
     assert any(re.match(r"nova: IOMMU VT-d at 0x[0-9a-f]+ left off \(nosmmu\)", l) for l in lines)
     missing = [n for n in ABSENT_CASES + ["iommu_registers_protected"] if n not in names]
     assert not missing, f"cases missing: {missing}"
+    off = [l for l in lines if "msi_other_requester_blocked # skip" in l]
+    assert off and "interrupt remapping off" in off[0], "the suite must say remapping is off"
 
 
 @pytest.mark.parametrize("kind", ["vtd", "amdvi"])
