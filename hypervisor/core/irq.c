@@ -84,8 +84,7 @@ unsigned irq_assign(struct irq *irq, unsigned flags, unsigned cpu, uint16_t dev,
            names CPU and vector and admits only requester dev; without it the message itself names
            CPU and vector. Masking an MSI is the device's business, so a masked one is simply not
            signalled. */
-        if (iommu_irq_remap(dev, irq->index, (uint8_t)cpus[cpu]->apic_id, vector)) {
-            *msi_addr = NOVA_MSI_ADDR_REMAP;
+        if (iommu_irq_remap(dev, irq->index, (uint8_t)cpus[cpu]->apic_id, vector, msi_addr)) {
             *msi_data = irq->index;
         } else {
             *msi_addr = NOVA_MSI_ADDR_BASE | (uint64_t)cpus[cpu]->apic_id << NOVA_MSI_ADDR_DEST_SHIFT;

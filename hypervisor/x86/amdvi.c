@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* AMD-Vi driver (AMD I/O Virtualization Technology spec 3.x): device table, I/O page tables,
-   command buffer (INVALIDATE_DEVTAB_ENTRY, INVALIDATE_IOMMU_PAGES, COMPLETION_WAIT) and the
-   event log, read on the IOMMU's MSI. */
+   per-device interrupt remapping tables, command buffer (INVALIDATE_DEVTAB_ENTRY,
+   INVALIDATE_IOMMU_PAGES, INVALIDATE_INTERRUPT_TABLE, COMPLETION_WAIT) and the event log, read
+   on the IOMMU's MSI. */
 
 #include "x86/iommu.h"
 #include "core/console.h"
@@ -11,6 +12,7 @@
 #include "x86/dma_space.h"
 #include "x86/lapic.h"
 
+#include <nova/selectors.h>
 #include <portio.h>
 
 /* MMIO registers (spec 3.4). */
@@ -44,6 +46,20 @@
 #define DTE_IR          (1ull << 61)
 #define DTE_IW          (1ull << 62)
 #define DTE_DOMAIN_MASK 0xffffull
+/* Interrupt remapping fields, quadword 2 of the device table entry (spec 2.2.2.2). */
+#define DTE_IV          (1ull << 0)     /* the interrupt fields are valid */
+#define DTE_INTTABLEN(n) ((uint64_t)(n) << 1)   /* 2^n entries */
+#define DTE_INTTAB_MASK 0x000fffffffffffc0ull   /* table root, 128-byte aligned */
+#define DTE_INTCTL_ABORT  (0ull << 60)  /* fixed/arbitrated interrupts: target abort */
+#define DTE_INTCTL_REMAP  (2ull << 60)  /* remapped through the table */
+#define DTE_INTCTL_MASK   (3ull << 60)
+#define IRT_LEN_LOG     8u              /* 256 entries of 32 bits: one per interrupt index */
+#define IRT_ENTRIES     (1u << IRT_LEN_LOG)
+/* Interrupt remapping table entry, 32-bit format without guest virtual APIC (spec 2.2.5.1). */
+#define IRTE_REMAP_EN   (1u << 0)       /* fixed delivery, physical destination */
+#define IRTE_DEST(id)   ((uint32_t)(id) << 8)
+#define IRTE_VECTOR(v)  ((uint32_t)(v) << 16)
+#define NO_OWNER        0xffffffffu
 
 /* I/O page table entries (spec 2.2.3). */
 #define PTE_PR          (1ull << 0)
@@ -56,6 +72,7 @@
 #define CMD_COMPLETION_WAIT 0x1ull
 #define CMD_INV_DEVTAB      0x2ull
 #define CMD_INV_PAGES       0x3ull
+#define CMD_INV_IRT         0x5ull      /* INVALIDATE_INTERRUPT_TABLE of a device */
 #define CMD_WAIT_STORE      (1ull << 0)
 #define CMD_PAGES_DOMAIN(d) ((uint64_t)(d) << 32)
 #define CMD_PAGES_ALL       0x7ffffffffffff000ull
@@ -82,6 +99,8 @@
 #define MSI_DEST_SHIFT  12
 
 #define DTE_QWORDS      4               /* a device table entry is 256 bits */
+#define DTE_INT         2               /* quadword with the interrupt remapping fields */
+_Static_assert(NOVA_INT_VECTORS <= IRT_ENTRIES, "one table entry per interrupt index");
 _Static_assert(RING_ENTRIES * ENTRY_BYTES == RING_BYTES && RING_LEN_4K >> 56 == 8, "command/event ring: one page");
 _Static_assert((DEVICES * DTE_QWORDS * 8) >> 12 == DEVTAB_SIZE + 1 && (1u << DEVTAB_ORDER) == DEVTAB_SIZE + 1,
                "device table: 64 Ki entries of 32 bytes");
@@ -90,6 +109,7 @@ struct amdvi {
     uint64_t *devtab, *cmd, *evt;
     unsigned cmd_tail;
     volatile uint64_t done;     /* COMPLETION_WAIT stores WAIT_DONE here */
+    uint32_t owner[IRT_ENTRIES]; /* requester whose table holds interrupt index i, or NO_OWNER */
 };
 
 static struct amdvi state[IOMMU_MAX_UNITS];
@@ -175,6 +195,8 @@ static const struct dma_format io_format = {io_table, io_leaf, io_perms};
 
 #define AMDVI_LEVELS 3u /* 39-bit I/O virtual addresses, as on VT-d */
 
+static void interrupts_block(struct amdvi *a, uint16_t ioapic, uint16_t self);
+
 static int amdvi_enable(struct iommu_unit *u)
 {
     struct amdvi *a = u->drv;
@@ -189,6 +211,10 @@ static int amdvi_enable(struct iommu_unit *u)
             return -1;
         for (unsigned d = 0; d < DEVICES; d++)
             a->devtab[DTE_QWORDS * d] = DTE_V | DTE_TV; /* mode 0 without IR/IW: every DMA is blocked */
+        for (unsigned i = 0; i < IRT_ENTRIES; i++)
+            a->owner[i] = NO_OWNER;
+        if (u->has_ioapic)
+            interrupts_block(a, u->ioapic_bdf, u->self_bdf);
         dma_space_setup(&io_format, AMDVI_LEVELS, false);
     }
     wr64(u, REG_CONTROL, 0);
@@ -204,7 +230,68 @@ static int amdvi_enable(struct iommu_unit *u)
     events_route(u);
     wr64(u, REG_CONTROL, CTRL_IOMMU_EN | CTRL_EVTLOG_EN | CTRL_EVTINT_EN | CTRL_CMDBUF_EN);
     flush_domain(u, 0, true);
+    u->intremap = u->has_ioapic;
     return a->done == WAIT_DONE ? 0 : -1; /* the command buffer works */
+}
+
+/* With interrupt remapping (the IVRS names the IOAPIC), a device no assign_int named gets target
+   abort for its MSIs. The IOAPIC's interrupts and the IOMMU's own event MSI stay unmapped (IV
+   clear; the kernel programs both): IntCtl "forward unmapped" would say the same, but QEMU 7.2
+   turns such a fixed interrupt into vector 0. */
+static void interrupts_block(struct amdvi *a, uint16_t ioapic, uint16_t self)
+{
+    for (unsigned d = 0; d < DEVICES; d++)
+        a->devtab[DTE_QWORDS * d + DTE_INT] = DTE_IV | DTE_INTCTL_ABORT;
+    a->devtab[DTE_QWORDS * ioapic + DTE_INT] = 0;
+    a->devtab[DTE_QWORDS * self + DTE_INT] = 0;
+}
+
+/* The requester's interrupt table, created (and its entry switched to remapping) on first use. */
+static uint32_t *irt_of(struct iommu_unit *u, uint16_t bdf)
+{
+    struct amdvi *a = u->drv;
+    uint64_t *q = &a->devtab[DTE_QWORDS * bdf + DTE_INT];
+    if ((*q & DTE_INTCTL_MASK) == DTE_INTCTL_REMAP)
+        return phys_to_virt(*q & DTE_INTTAB_MASK);
+    uint32_t *t = page_alloc(0);
+    if (!t)
+        return NULL;
+    __atomic_store_n(q, virt_to_phys(t) | DTE_IV | DTE_INTTABLEN(IRT_LEN_LOG) | DTE_INTCTL_REMAP,
+                     __ATOMIC_RELEASE);
+    command(u, bdf | CMD_INV_DEVTAB << CMD_OP_SHIFT, 0, false);
+    return t;
+}
+
+/* Interrupt index leaves the table of the requester that had it. */
+static void amdvi_irq_drop(struct iommu_unit *u, unsigned index)
+{
+    struct amdvi *a = u->drv;
+    uint32_t old = index < IRT_ENTRIES ? a->owner[index] : NO_OWNER;
+    if (old == NO_OWNER)
+        return;
+    uint32_t *t = irt_of(u, (uint16_t)old);
+    if (t)
+        __atomic_store_n(&t[index], 0, __ATOMIC_RELEASE);
+    a->owner[index] = NO_OWNER;
+    command(u, old | CMD_INV_IRT << CMD_OP_SHIFT, 0, true);
+}
+
+/* Entry index of bdf's table: vector on apic_id. The index leaves its previous requester's table
+   first, so one index is one requester's at a time. */
+static int amdvi_irq_remap(struct iommu_unit *u, unsigned index, uint16_t bdf, uint8_t apic_id, uint8_t vector)
+{
+    struct amdvi *a = u->drv;
+    if (index >= IRT_ENTRIES || bdf == u->ioapic_bdf || bdf == u->self_bdf)
+        return -1;
+    uint32_t *t = irt_of(u, bdf);
+    if (!t)
+        return -1;
+    if (a->owner[index] != bdf)
+        amdvi_irq_drop(u, index);
+    a->owner[index] = bdf;
+    __atomic_store_n(&t[index], IRTE_REMAP_EN | IRTE_DEST(apic_id) | IRTE_VECTOR(vector), __ATOMIC_RELEASE);
+    command(u, bdf | CMD_INV_IRT << CMD_OP_SHIFT, 0, true);
+    return a->done == WAIT_DONE ? 0 : -1;
 }
 
 static int amdvi_attach(struct iommu_unit *u, uint16_t bdf, struct pd *pd)
@@ -287,4 +374,6 @@ const struct iommu_ops amdvi_ops = {
     .detach_domain = amdvi_detach_domain,
     .flush_domain = amdvi_flush_domain,
     .faults = amdvi_faults,
+    .irq_remap = amdvi_irq_remap,
+    .irq_drop = amdvi_irq_drop,
 };

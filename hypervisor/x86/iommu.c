@@ -12,6 +12,7 @@
 #include "x86/paging.h"
 #include "x86/tsc.h"
 
+#include <nova/descriptors.h>
 #include <nova/status.h>
 #include <stddef.h>
 
@@ -148,14 +149,24 @@ unsigned iommu_assign(uint64_t reg_page, uint16_t bdf, struct pd *pd)
     return st;
 }
 
-bool iommu_irq_remap(uint16_t bdf, unsigned index, uint8_t apic_id, uint8_t vector)
+bool iommu_irq_remap(uint16_t bdf, unsigned index, uint8_t apic_id, uint8_t vector, uint64_t *msi_addr)
 {
     bool remapped = false;
     spin_lock(&lock);
-    for (unsigned i = 0; i < nunits && !remapped; i++) {
+    for (unsigned i = 0; i < nunits; i++) {
         struct iommu_unit *u = &units[i];
-        if (u->active && u->intremap && u->ops->irq_remap && in_scope(u, bdf))
-            remapped = u->ops->irq_remap(u, index, bdf, apic_id, vector) == 0;
+        if (!u->active || !u->intremap)
+            continue;
+        if (!in_scope(u, bdf)) { /* the index's old requester loses it here too */
+            u->ops->irq_drop(u, index);
+            continue;
+        }
+        if (u->ops->irq_remap(u, index, bdf, apic_id, vector) < 0) {
+            u->ops->irq_drop(u, index);
+            continue;
+        }
+        remapped = true;
+        *msi_addr = u->kind == IOMMU_VTD ? NOVA_MSI_ADDR_REMAP : NOVA_MSI_ADDR_BASE;
     }
     spin_unlock(&lock);
     return remapped;

@@ -32,6 +32,8 @@ struct iommu_ops {
     void (*flush_domain)(struct iommu_unit *u, uint16_t did);
     /* Interrupt remapping entry index: vector on apic_id, from requester bdf only; 0 or -1. */
     int (*irq_remap)(struct iommu_unit *u, unsigned index, uint16_t bdf, uint8_t apic_id, uint8_t vector);
+    /* Interrupt remapping entry index given to nobody: its MSIs are blocked. */
+    void (*irq_drop)(struct iommu_unit *u, unsigned index);
     /* Read, log and clear the fault/event records. */
     void (*faults)(struct iommu_unit *u);
 };
@@ -42,6 +44,8 @@ struct iommu_unit {
     uint64_t mmio_pages;        /* pages of registers, protected from PD_NOVA */
     uint16_t segment;
     uint16_t self_bdf;          /* AMD-Vi: the IOMMU's own requester ID */
+    uint16_t ioapic_bdf;        /* AMD-Vi: the IOAPIC's requester ID (IVHD special entry) */
+    bool has_ioapic;            /* AMD-Vi: IVHD names an IOAPIC: interrupt remapping usable */
     bool all_devices;           /* VT-d INCLUDE_PCI_ALL / AMD-Vi: select all */
     bool active;                /* driven by the kernel: translation on */
     bool intremap;              /* interrupt remapping on (set by the driver's enable) */
@@ -62,9 +66,10 @@ bool iommu_protected_range(uint64_t first, uint64_t count);
 /* assign_dev after the capability checks: BAD_DEV / BAD_PAR / SUCCESS (spec 5.5.3). */
 unsigned iommu_assign(uint64_t reg_page, uint16_t bdf, struct pd *pd);
 /* An MSI of requester bdf for interrupt index, delivered as vector on apic_id: true when the
-   unit that translates for bdf remaps interrupts (the message is then the index's handle),
-   false when the compatibility format is what the device must send. */
-bool iommu_irq_remap(uint16_t bdf, unsigned index, uint8_t apic_id, uint8_t vector);
+   unit that translates for bdf remaps interrupts; *msi_addr is then the address the device must
+   use with data = index (VT-d: remappable format, handle 0 + sub-handle; AMD-Vi: the plain base
+   address, the index in the data). False: the device sends the compatibility format. */
+bool iommu_irq_remap(uint16_t bdf, unsigned index, uint8_t apic_id, uint8_t vector, uint64_t *msi_addr);
 /* pd's DMA table changed: drop stale IOTLB entries on every unit. */
 void iommu_flush_pd(struct pd *pd);
 /* pd dies: every device assigned to it is blocked, its domain ID released. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* IVRS (AMD I/O Virtualization Technology spec 3.x, section 5): IOMMUs, their own requester ID
-   and the devices each one translates for. */
+/* IVRS (AMD I/O Virtualization Technology spec 3.x, section 5): IOMMUs, their own requester ID,
+   the devices each one translates for and the IOAPIC behind it. */
 
 #include "x86/acpi_tables.h"
 #include "x86/iommu.h"
@@ -23,6 +23,10 @@
 #define DEV_ALIAS_RANGE     0x43
 #define DEV_EXT_SELECT      0x46
 #define DEV_EXT_RANGE       0x47
+#define DEV_SPECIAL         0x48    /* IOAPIC or HPET: handle, requester ID, variety */
+#define SPECIAL_OFF_DEVID   5
+#define SPECIAL_OFF_VARIETY 7
+#define SPECIAL_IOAPIC      1
 #define DEV_VARIABLE        0xf0    /* ACPI HID entry: length in byte 7 */
 #define DEV_OFF_ID          1
 #define DEV_VAR_OFF_LEN     7
@@ -76,6 +80,12 @@ static void parse_ivhd(const uint8_t *h, uint16_t len)
         case DEV_ALIAS_RANGE:
         case DEV_EXT_RANGE: start = id; break;
         case DEV_RANGE_END: add_range(u, start, id); break;
+        case DEV_SPECIAL:
+            if (e[SPECIAL_OFF_VARIETY] == SPECIAL_IOAPIC && !u->has_ioapic) {
+                u->ioapic_bdf = acpi_rd16(e + SPECIAL_OFF_DEVID);
+                u->has_ioapic = true;
+            }
+            break;
         default: break;
         }
         off += elen;

@@ -323,6 +323,7 @@ static int vtd_irq_remap(struct iommu_unit *u, unsigned index, uint16_t bdf, uin
 
 const struct iommu_ops vtd_ops = {
     .irq_remap = vtd_irq_remap,
+    .irq_drop = vtd_irt_clear,
     .enable = vtd_enable,
     .attach = vtd_attach,
     .detach_domain = vtd_detach_domain,

@@ -98,4 +98,6 @@ bool vtd_qi_run(struct iommu_unit *u, uint64_t lo, uint64_t hi);
 
 /* Interrupt remapping (vtd_irt.c): table, CFI and IRE on, when the unit has IR and QI. */
 bool vtd_irt_enable(struct iommu_unit *u);
+/* Entry index not present: every MSI with its handle is blocked. */
+void vtd_irt_clear(struct iommu_unit *u, unsigned index);
 int vtd_irt_set(struct iommu_unit *u, unsigned index, uint16_t bdf, uint8_t apic_id, uint8_t vector);

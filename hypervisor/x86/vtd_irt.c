@@ -63,11 +63,19 @@ int vtd_irt_set(struct iommu_unit *u, unsigned index, uint16_t bdf, uint8_t apic
     if (!v->irt || index >= IRT_ENTRIES)
         return -1;
     struct vtd_entry *e = &v->irt[index];
-    e->lo = 0; /* not present while it changes */
-    vtd_sync(e);
-    vtd_qi_run(u, QI_IEC | QI_IEC_ONE | QI_IEC_IIDX(index), 0);
+    vtd_irt_clear(u, index); /* not present while it changes */
     e->hi = IRTE_SID(bdf) | IRTE_SQ_ALL | IRTE_SVT_SID;
     e->lo = IRTE_P | IRTE_VECTOR(vector) | IRTE_DST_XAPIC(apic_id);
     vtd_sync(e);
     return vtd_qi_run(u, QI_IEC | QI_IEC_ONE | QI_IEC_IIDX(index), 0) ? 0 : -1;
+}
+
+void vtd_irt_clear(struct iommu_unit *u, unsigned index)
+{
+    struct vtd *v = u->drv;
+    if (!v->irt || index >= IRT_ENTRIES || !(v->irt[index].lo & IRTE_P))
+        return;
+    v->irt[index].lo = 0;
+    vtd_sync(&v->irt[index]);
+    vtd_qi_run(u, QI_IEC | QI_IEC_ONE | QI_IEC_IIDX(index), 0);
 }
