@@ -22,6 +22,7 @@ REQUIRED = [
     "msi_arrives", "msi_masked_does_not_arrive", "ctrl_hw_op1_bad_par",
     # without an IOMMU (test_iommu.py has the runs with one)
     "iommu_hip_bit_clear", "assign_dev_without_iommu_bad_dev", "ctrl_pd_dma_without_iommu_bad_ftr",
+    "msi_remapping_off_without_iommu",
 ]
 
 
