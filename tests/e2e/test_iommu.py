@@ -21,7 +21,8 @@ SUMMARY = r"(\d+) passed, (\d+) failed\r*\n"
 IOMMU_DEVICE = {"vtd": ["-device", "intel-iommu,intremap=on"], "amdvi": ["-device", "amd-iommu,intremap=on"]}
 # Interrupt remapping: the cases that only run (instead of saying it is off) when it is on. (On
 # AMD-Vi the BDF of assign_int_msi_success, 00:03.0, is the IOMMU itself: its MSI stays unmapped.)
-INTREMAP_CASES = ["msi_other_requester_same_handle", "msi_other_requester_blocked", "msi_own_requester_arrives_again"]
+INTREMAP_CASES = ["msi_unnamed_device_blocked", "msi_other_requester_same_handle", "msi_other_requester_blocked",
+                  "msi_own_requester_arrives_again"]
 KIND = {"vtd": "VT-d", "amdvi": "AMD-Vi"}
 DMA_CASES = [
     "iommu_registers_protected", "iommu_hip_bit_set_acpi_unit", "assign_dev_not_root_bad_hyp",
