@@ -16,8 +16,8 @@ from test_power import run_s3, s3_iso  # noqa: F401 (s3_iso is a fixture)
 ABI_ELF = BUILD / "abi.elf"
 SUMMARY = r"(\d+) passed, (\d+) failed\r*\n"
 # intel-iommu must come before the PCI devices it translates for
-# intremap=on: QEMU 7.2 leaves interrupt remapping out by default (under TCG no split irqchip
-# is needed)
+# intremap=on: QEMU 7.2's default (auto) also turns it on under TCG; said explicitly because the
+# interrupt remapping cases depend on it
 IOMMU_DEVICE = {"vtd": ["-device", "intel-iommu,intremap=on"], "amdvi": ["-device", "amd-iommu,intremap=on"]}
 # Interrupt remapping: the cases that only run (instead of saying it is off) when it is on. (On
 # AMD-Vi the BDF of assign_int_msi_success, 00:03.0, is the IOMMU itself: its MSI stays unmapped.)
