@@ -65,7 +65,7 @@ _Static_assert(sizeof(struct child_page) <= PAGE_SIZE, "one shared page");
 
 static unsigned assign_dev(uint64_t pd, uint64_t smmu, unsigned acc, uint64_t dad)
 {
-    return hc_raw(nova_hc_id(NOVA_ASSIGN_DEV, 0, pd), nova_assign_dev_smmu(smmu, acc), dad, 0, 0, 0);
+    return hc_assign_dev(pd, smmu, acc, dad);
 }
 
 static unsigned dma_map(uint64_t spd, uint64_t dpd, uint64_t src_page, uint64_t iova, unsigned pmm, unsigned acc)
