@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nova/caps.h>
+#include <nova/descriptors.h>
 #include <nova/hypercall.h>
 #include <nova/status.h>
 #include <stdint.h>
@@ -78,6 +79,13 @@ static inline unsigned hc_ctrl_pt(uint64_t pt, uint64_t pid, uint32_t mtd)
 static inline unsigned hc_ctrl_ec(uint64_t ec, int strong)
 {
     return hc_raw(nova_hc_id(NOVA_CTRL_EC, strong ? NOVA_CTRL_EC_S : 0, ec), 0, 0, 0, 0, 0);
+}
+
+/* assign_dev (root PD only): the device dad's DMA goes through pd's DMA space, via the IOMMU whose
+   register page is at physical smmu; acc = NOVA_ACC_DMA_HST or _DMA_GST. */
+static inline unsigned hc_assign_dev(uint64_t pd, uint64_t smmu, unsigned acc, uint64_t dad)
+{
+    return hc_raw(nova_hc_id(NOVA_ASSIGN_DEV, 0, pd), nova_assign_dev_smmu(smmu, acc), dad, 0, 0, 0);
 }
 
 static inline unsigned hc_sm_up(uint64_t sm)

@@ -67,7 +67,14 @@ enum svc_end { SVC_END_EXIT = 1, SVC_END_KILLED };
  *                    the client, word 2 = its size.
  * A client's ports, interrupts and BAR mappings are taken back when it ends; the interrupts are
  * masked first.
+ *
+ * DMA (docs/root.md section 5): when the hypervisor drives an IOMMU, a client's devices are
+ * assigned to its PD, and only the memory it got from SVC_ALLOC is in its DMA space, at I/O
+ * address = physical address = SVC_DMA_ADDR(the address SVC_ALLOC returned). Its image, stack,
+ * start-up page, BARs and everything else are not: DMA there is blocked and the kernel logs it.
+ * Without an IOMMU, devices reach all memory (the root says so once).
  */
+#define SVC_DMA_ADDR(va) ((va) - SVC_MEM_WINDOW)
 #define SVC_PIO 6
 #define SVC_IRQ 7
 #define SVC_PCI 8

@@ -52,8 +52,10 @@ void clients_init(void)
     hc_create_sm(SEL_ENDED_SM, ROOT, 0);
 }
 
-static void range_unmap(const struct client *c, const struct client_range *r)
+static void range_unmap(struct client *c, const struct client_range *r)
 {
+    if (r->dma)
+        svc_dma_unmap(c, r->phys, r->size);
     memory_map(c->sel + CS_PD, r->phys, r->va, r->size, 0);
 }
 
@@ -66,7 +68,7 @@ static unsigned take(struct client *c, uint64_t size, uint64_t va, unsigned pmm,
         return SVC_E_RANGES;
     if (!memory_alloc(size, phys))
         return SVC_E_NOMEM;
-    struct client_range r = {*phys, va ? va : SVC_MEM_WINDOW + *phys, size};
+    struct client_range r = {*phys, va ? va : SVC_MEM_WINDOW + *phys, size, false};
     if (memory_map(c->sel + CS_PD, r.phys, r.va, size, pmm) != NOVA_SUCCESS) {
         range_unmap(c, &r); /* whatever part did get mapped */
         memory_free(r.phys, size);
@@ -100,6 +102,11 @@ unsigned client_grant(struct client *c, uint64_t size, uint64_t *va)
     uint64_t phys;
     lock_take(&account_lock);
     unsigned st = take(c, size, 0, c->vmm ? RW | NOVA_PERM_MEM_XU : RW, &phys);
+    if (st == SVC_OK && svc_dma_map(c, phys, size)) {
+        lock_take(&table_lock);
+        c->range[c->nranges - 1].dma = true;
+        lock_give(&table_lock);
+    }
     if (st == SVC_OK) {
         *va = SVC_MEM_WINDOW + phys;
         say("root: %s: granted %lu KiB at %#lx (using %lu KiB of %lu KiB)\n", c->name, size / KIB, *va,

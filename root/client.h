@@ -21,11 +21,13 @@ enum client_state { CLIENT_UNUSED, CLIENT_LOADED, CLIENT_RUNNING, CLIENT_ENDING,
 
 struct client_range {
     uint64_t phys, va, size;
+    bool dma;                       /* also in its DMA space, at I/O address phys */
 };
 
 struct client {
     enum client_state state;
     bool vmm;                       /* it runs a VM (the VMM program for a VM section) */
+    bool dma;                       /* its devices are assigned to its PD: SVC_ALLOC memory is DMA-mapped */
     char name[SVC_NAME_MAX];
     uint64_t sel;                   /* its block of CS_BLOCK selectors in the root's space */
     uint64_t entry;

@@ -11,6 +11,7 @@ void drivers_init(const struct nova_hip *hip)
     svc_pio_init(SEL_DRV_LOCKS + DRV_LOCK_PIO);
     svc_irq_init(hip, SEL_DRV_LOCKS + DRV_LOCK_IRQ);
     svc_pci_init(SEL_DRV_LOCKS + DRV_LOCK_PCI);
+    svc_dma_init(hip);
     if (!pci_cfg_init(SEL_DRV_LOCKS + DRV_LOCK_CFG))
         say("root: pci: ports 0xcf8-0xcff not taken from PD_NOVA: no PCI configuration service\n");
 }

@@ -25,6 +25,14 @@ void svc_pci_give(struct client *c, const struct config_vm *vm);
 /* Whether c was given the device bdf. */
 bool svc_pci_owns(const struct client *c, unsigned bdf);
 
+/* DMA (svc_dma.c): with an IOMMU, assign c's device bdf (name BB:DD.F) to c's PD; c->dma says
+   whether one was. Map [phys, phys + size) into c's DMA space at the same I/O address (false,
+   said why, if it was not), and unmap it again before the memory goes back to the pool. */
+void svc_dma_init(const struct nova_hip *hip);
+void svc_dma_assign(struct client *c, unsigned bdf, const char *name);
+bool svc_dma_map(struct client *c, uint64_t phys, uint64_t size);
+void svc_dma_unmap(struct client *c, uint64_t phys, uint64_t size);
+
 void svc_pio_init(uint64_t sel);
 void svc_pio_release(struct client *c);
 void svc_irq_init(const struct nova_hip *hip, uint64_t sel);

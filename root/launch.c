@@ -6,6 +6,7 @@
 #include "console.h"
 #include "drivers.h"
 #include "input.h"
+#include "klog.h"
 #include "memory.h"
 #include "module.h"
 
@@ -113,7 +114,8 @@ unsigned launch(const struct nova_hip *hip, const struct mb_info *mb)
         return 1;
     }
     say("root: %u of %u clients loaded, %lu KiB free\n", n, cfg.count, memory_free_bytes() / KIB);
-    input_start(hip->cpu_bsp);
+    if (input_start(hip->cpu_bsp))
+        klog_start(hip, hip->cpu_bsp);
     unsigned failed = clients_run();
     say("root: all clients have ended, %lu KiB free\n", memory_free_bytes() / KIB);
     return failed || n < cfg.count || cfg.errors;

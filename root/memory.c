@@ -29,12 +29,13 @@ static unsigned chunk_order(uint64_t a, uint64_t b, uint64_t pages)
     return ord;
 }
 
-/* Delegate pages from src (page numbers in spd's space) to dst in dpd, piece by piece. */
-static unsigned delegate(uint64_t spd, uint64_t dpd, uint64_t src, uint64_t dst, uint64_t pages, unsigned pmm)
+/* Delegate pages from src (page numbers in spd's space) to dst in dpd's space acc, piece by piece. */
+static unsigned delegate_acc(uint64_t spd, uint64_t dpd, uint64_t src, uint64_t dst, uint64_t pages, unsigned pmm,
+                             unsigned acc)
 {
     while (pages) {
         unsigned ord = chunk_order(src, dst, pages);
-        unsigned st = hc_ctrl_pd(spd, dpd, src, dst, ord, pmm, NOVA_SPC_MEM, NOVA_ACC_CPU_HST, NOVA_CA_WB);
+        unsigned st = hc_ctrl_pd(spd, dpd, src, dst, ord, pmm, NOVA_SPC_MEM, acc, NOVA_CA_WB);
         if (st != NOVA_SUCCESS)
             return st;
         src += 1ull << ord;
@@ -42,6 +43,17 @@ static unsigned delegate(uint64_t spd, uint64_t dpd, uint64_t src, uint64_t dst,
         pages -= 1ull << ord;
     }
     return NOVA_SUCCESS;
+}
+
+static unsigned delegate(uint64_t spd, uint64_t dpd, uint64_t src, uint64_t dst, uint64_t pages, unsigned pmm)
+{
+    return delegate_acc(spd, dpd, src, dst, pages, pmm, NOVA_ACC_CPU_HST);
+}
+
+unsigned memory_map_dma(uint64_t pd, uint64_t phys, uint64_t size, unsigned pmm)
+{
+    return delegate_acc(NOVA_SEL_PD_ROOT, pd, (PHYS_WINDOW + phys) >> NOVA_PAGE_SHIFT, phys >> NOVA_PAGE_SHIFT,
+                        size >> NOVA_PAGE_SHIFT, pmm, NOVA_ACC_DMA_HST);
 }
 
 unsigned memory_map(uint64_t pd, uint64_t phys, uint64_t va, uint64_t size, unsigned pmm)

@@ -21,6 +21,8 @@ void *memory_ptr(uint64_t phys);
 /* Delegate size bytes at physical phys, from the root's window, to pd at virtual address va with
    permissions pmm (NOVA_PERM_MEM_*), in the largest pieces that the alignment allows. */
 unsigned memory_map(uint64_t pd, uint64_t phys, uint64_t va, uint64_t size, unsigned pmm);
+/* The same into pd's DMA space (NOVA_ACC_DMA_HST) at I/O address = phys; pmm 0 removes it. */
+unsigned memory_map_dma(uint64_t pd, uint64_t phys, uint64_t size, unsigned pmm);
 /* Map the boot module at physical [start, end) read-only into pd at PHYS_WINDOW + start (from
    PD_NOVA: modules are not in the pool). */
 unsigned memory_map_module(uint64_t pd, uint64_t start, uint64_t end);

@@ -70,9 +70,10 @@ void svc_pci_give(struct client *c, const struct config_vm *vm)
                 *free = (struct pci_dev){bdf, c};
             }
         lock_give(&pci_lock);
-        if (free)
+        if (free) {
             say("root: %s: given pci %s (%04x:%04x)\n", c->name, name, id & PCI_NO_DEVICE, id >> DEVICE_SHIFT);
-        else
+            svc_dma_assign(c, bdf, name);
+        } else
             say("root: %s: pci %s: the root's table of %u devices is full\n", c->name, name, PCI_DEVICES);
     }
 }

@@ -3,12 +3,12 @@
    engine copies between RAM and its 4 KiB buffer. Without an IOMMU: the HIP bit is clear,
    assign_dev answers BAD_DEV and DMA delegations BAD_FTR. */
 
-#include "acpi_iommu.h"
 #include "cases.h"
 #include "kernel_log.h"
 #include "pci.h"
 #include <suite.h>
 
+#include <acpi_iommu.h>
 #include <hc.h>
 #include <nova/events.h>
 #include <nova/descriptors.h>
@@ -65,7 +65,7 @@ _Static_assert(sizeof(struct child_page) <= PAGE_SIZE, "one shared page");
 
 static unsigned assign_dev(uint64_t pd, uint64_t smmu, unsigned acc, uint64_t dad)
 {
-    return hc_raw(nova_hc_id(NOVA_ASSIGN_DEV, 0, pd), nova_assign_dev_smmu(smmu, acc), dad, 0, 0, 0);
+    return hc_assign_dev(pd, smmu, acc, dad);
 }
 
 static unsigned dma_map(uint64_t spd, uint64_t dpd, uint64_t src_page, uint64_t iova, unsigned pmm, unsigned acc)
@@ -315,7 +315,7 @@ static void report_cost(void)
 
 void cases_iommu(const struct nova_hip *hip)
 {
-    uint64_t base = acpi_iommu_base(hip->rsdp, &amd);
+    uint64_t base = acpi_iommu_find(hip->rsdp, ACPI_IOMMU_ANY, &amd);
     edu = edu_find(&edu_bdf);
     hip_page = hip;
     if (base) { /* driven or not (nosmmu), the registers stay with the kernel */

@@ -60,8 +60,7 @@ const char *status_name(unsigned st)
     return st < sizeof(names) / sizeof(names[0]) && names[st] ? names[st] : "unknown status";
 }
 
-/* A number in C notation (0x for hex) up to the end or stop; false if malformed. */
-static bool parse_num(const char *s, size_t len, unsigned *v)
+bool parse_num(const char *s, size_t len, unsigned *v)
 {
     unsigned base = 10, n = 0;
     if (len > 2 && s[0] == '0' && s[1] == 'x')
@@ -271,6 +270,8 @@ bool driver_command(const char *w, size_t len)
         do_pci_read(n);
     else if (len == 3 && !strncmp(w, "edu", 3))
         do_edu();
+    else if (len == 7 && !strncmp(w, "edu-dma", 7))
+        edu_dma_run();
     else
         return false;
     return true;

@@ -7,5 +7,9 @@
 
 /* Run command w (len characters) if it is a driver command; false if it is not one. */
 bool driver_command(const char *w, size_t len);
+/* A number in C notation (0x for hex), len characters; false if malformed. */
+bool parse_num(const char *s, size_t len, unsigned *v);
+/* The edu-dma command (edu_dma.c). */
+void edu_dma_run(void);
 /* A status of the root's services as words. */
 const char *status_name(unsigned st);

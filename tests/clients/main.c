@@ -32,6 +32,8 @@
  *   pci-read=BB:DD.F  read a PCI device's vendor and device ID
  *   edu             find our first PCI device (QEMU's edu), map its BAR 0, take its MSI and
  *                   have it raise two interrupts
+ *   edu-dma         have edu DMA a pattern through a page we allocated, then read a line of input
+ *                   (another client's SVC_ALLOC address, in hex) and have edu DMA there
  */
 
 #define PAGE   4096ull

@@ -14,6 +14,10 @@ EDU = ["-device", "edu,addr=04.0"]  # QEMU's educational PCI device at 00:04.0
 EDU_ID = "0x10000ed"  # its identification register (version 1.0)
 COM2 = ["-serial", "null"]  # a second 16550: ports 0x2f8-0x2ff, GSI 3
 UART_IRQ = "uart 0x2f8 interrupt arrived, iir 0x2"  # transmitter empty
+# The IOMMU goes before the devices it translates (intel-iommu must; amd-iommu is a PCI device).
+IOMMU = {"vtd": ["-device", "intel-iommu"], "amdvi": ["-device", "amd-iommu"], "none": []}
+SVC_MEM_WINDOW = 0x100000000000
+NOT_CONFINED = "root: no IOMMU: the DMA of driver clients' devices is not confined"
 
 
 @pytest.mark.parametrize("smp", [1, 2], ids=["smp1", "smp2"])
@@ -63,6 +67,74 @@ def test_edu_driver(boot, tmp_path, smp):
     ], other
     assert "root: other: pci 00:04.0 refused: not its device" in lines
     assert "root: other: msi of 00:04.0 refused: not its device" in lines
+    assert lines.count(NOT_CONFINED) == 1, "no single line saying that DMA is not confined"
+    check_accounting(lines)
+
+
+def run_interactive(tmp_path, name, text, steps, extra):
+    """Boot the root with the configuration text, answer each (pattern, reply) of steps in order
+    (reply(match) gives the bytes to type), run to the end; the log's lines."""
+    args = qemu_sh_args(modules=[ROOT, CLIENT, config(tmp_path, text)], exit_when_done=True, extra=extra)
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = LOG_DIR / f"{name}.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        child = pexpect.spawn(str(QEMU_SH), args, cwd=str(TOP), encoding="utf-8", timeout=TIMEOUT)
+        child.logfile_read = log
+        try:
+            for pattern, reply in steps:
+                child.expect(pattern)
+                if reply:
+                    child.send(reply(child.match))
+            child.expect(pexpect.EOF)
+        finally:
+            kill_group(child)
+    return lines_of(normalize(log_path.read_text()))
+
+
+@pytest.mark.parametrize("kind", list(IOMMU))
+def test_edu_dma_confined(tmp_path, kind):
+    """drv, given edu, has it DMA a pattern through a page it allocated (at the page's physical
+    address); then it points edu at the page b allocated: with an IOMMU that write never arrives
+    (b's memory is intact; VT-d logs the fault), without one it does and the root has said so."""
+    text = (
+        "vm drv\nmemory 1M\nkernel client.elf\ndevice pci bdf=00:04.0\ncmdline edu-dma\n\n"
+        "vm b\nmemory 1M\nkernel client.elf\ncmdline alloc=4K wait=drv check\n"
+    )
+    target = []
+
+    def remember(match):  # b's page as a DMA address: its window address less the window's base
+        target.append(int(match[1], 16) - SVC_MEM_WINDOW)
+        return ""
+
+    def answer(match):  # typed once drv asks for it
+        return f"{target[0]:#x}\r"
+
+    # drv has the input focus (the first client); it asks only after its own DMA.
+    steps = [
+        (re.compile(r"root: b: granted 4 KiB at (0x[0-9a-f]+) \("), remember),
+        (re.escape("drv: edu-dma: DMA address to write?"), answer),
+        (re.escape("root: all clients have ended"), None),
+    ]
+    lines = run_interactive(tmp_path, f"test_edu_dma_confined_{kind}", text, steps, IOMMU[kind] + EDU)
+    drv, b = client_lines(lines, "drv"), client_lines(lines, "b")
+    phys = target[0]
+    assert phys + 4096 <= 1 << 28, f"b's page {phys:#x} beyond edu's reach"
+    assert "dma through our page: pattern arrived" in drv, drv
+    assert f"dma to {phys:#x}: engine finished" in drv, drv
+    unit = "VT-d" if kind == "vtd" else "AMD-Vi"
+    confined = [l for l in lines if l.startswith("root: drv: pci 00:04.0 DMA confined to its memory (")]
+    fault = f"nova: DMA fault: 00:04.0 write {phys:#x}"
+    if kind == "none":
+        assert lines.count(NOT_CONFINED) == 1 and not confined, confined
+        assert "memory CHANGED: 8 words of 4 KiB" in b, b  # 64 bytes of edu's buffer landed
+    else:
+        want = f"root: drv: pci 00:04.0 DMA confined to its memory ({unit} unit at 0x"
+        assert confined and confined[0].startswith(want), confined
+        assert NOT_CONFINED not in lines
+        assert "memory intact: 4 KiB in 1 allocations" in b, b
+        if kind == "vtd":  # QEMU 7.2's AMD-Vi writes no event log
+            assert [l for l in lines if l.startswith(fault)], f"no '{fault}' line"
+    assert "root: drv: exited with code 0" in lines and "root: b: exited with code 0" in lines
     check_accounting(lines)
 
 

@@ -15,6 +15,7 @@ UNIT_SRCS_vmx := hypervisor/x86/vmcs_state.c hypervisor/x86/utcb_gprs.c
 UNIT_SRCS_exit_vmx := vmm/core/exit_vmx.c vmm/core/exit_decode.c
 UNIT_SRCS_config := lib/config.c lib/format.c
 UNIT_SRCS_frames := lib/frames.c
+UNIT_SRCS_acpi_iommu := lib/acpi_iommu.c
 UNIT_SRCS_elf_load := lib/elf_load.c lib/elf64.c lib/format.c
 # Device models and the VMM's CPU emulation, against the fake VMM in tests/unit/fake/.
 VDEV_FAKE := tests/unit/fake/vdev.c
