@@ -36,6 +36,7 @@ static bool running;
 static char in[INPUT_SIZE];
 static unsigned in_head, in_len;
 static char chunk[STREAM_SIZE]; /* the console thread's copy of what it sends */
+static bool sending;            /* chunk holds bytes the root has not had yet */
 
 /* Append c to s; when s is full, wait for the console thread to empty it. */
 static void put(struct stream *s, char c)
@@ -91,16 +92,21 @@ static unsigned take_lines(struct stream *s, bool push)
     memcpy(chunk, s->buf, n);
     memmove(s->buf, s->buf + n, s->len - n);
     s->len -= n;
+    sending = n != 0;
     lock_give(&lock);
     return n;
 }
 
+/* Send what take_lines took; console_flush waits for this too, not just for empty streams. */
 static void send(union nova_utcb *u, unsigned n, bool push)
 {
     for (unsigned off = 0; off < n; off += SVC_WRITE_MAX) {
         unsigned len = n - off < SVC_WRITE_MAX ? n - off : SVC_WRITE_MAX;
         client_write_on(u, chunk + off, len, push && off + len == n);
     }
+    lock_take(&lock);
+    sending = false;
+    lock_give(&lock);
 }
 
 /* Typed bytes waiting at the root go into the ring while it has room. */
@@ -154,7 +160,7 @@ void console_flush(void)
         return;
     for (unsigned ms = 0; ms < FLUSH_WAIT_MS; ms++) {
         lock_take(&lock);
-        bool empty = !msgs.len && !guest.len;
+        bool empty = !msgs.len && !guest.len && !sending; /* the last line may be on its way */
         if (guest.len)
             guest.last = 0; /* push a partial line at once */
         lock_give(&lock);
