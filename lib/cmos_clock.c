@@ -8,8 +8,6 @@
 #include <portio.h>
 #include <stdbool.h>
 
-#define RTC_INDEX 0x70
-#define RTC_DATA  0x71
 #define RTC_UIP   0x80
 #define RTC_DM_BINARY 0x04
 #define RTC_24H   0x02
@@ -24,10 +22,16 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-static uint8_t rtc(uint8_t reg)
+uint8_t cmos_read(uint8_t reg)
 {
-    outb(RTC_INDEX, reg);
-    return inb(RTC_DATA);
+    outb(CMOS_INDEX, reg);
+    return inb(CMOS_DATA);
+}
+
+void cmos_write(uint8_t reg, uint8_t value)
+{
+    outb(CMOS_INDEX, reg);
+    outb(CMOS_DATA, value);
 }
 
 static unsigned bin(uint8_t v, bool binary)
@@ -37,16 +41,16 @@ static unsigned bin(uint8_t v, bool binary)
 
 uint64_t cmos_clock_read(void)
 {
-    if (hc_ctrl_pd(NOVA_SEL_PD_NOVA, NOVA_SEL_PD_ROOT, RTC_INDEX, RTC_INDEX, 1, NOVA_PERM_PIO_A, NOVA_SPC_PIO,
+    if (hc_ctrl_pd(NOVA_SEL_PD_NOVA, NOVA_SEL_PD_ROOT, CMOS_INDEX, CMOS_INDEX, 1, NOVA_PERM_PIO_A, NOVA_SPC_PIO,
                    NOVA_ACC_CPU_HST, 0) != NOVA_SUCCESS)
         return 0;
-    for (unsigned i = 0; i < 100000 && (rtc(0x0a) & RTC_UIP); i++)
+    for (unsigned i = 0; i < 100000 && (cmos_read(0x0a) & RTC_UIP); i++)
         ;
-    uint8_t b = rtc(0x0b);
+    uint8_t b = cmos_read(0x0b);
     bool binary = b & RTC_DM_BINARY;
-    unsigned s = bin(rtc(0), binary), mi = bin(rtc(2), binary), d = bin(rtc(7), binary), mo = bin(rtc(8), binary);
-    unsigned y = bin(rtc(9), binary), century = bin(rtc(0x32), binary);
-    uint8_t hr = rtc(4);
+    unsigned s = bin(cmos_read(0), binary), mi = bin(cmos_read(2), binary), d = bin(cmos_read(7), binary), mo = bin(cmos_read(8), binary);
+    unsigned y = bin(cmos_read(9), binary), century = bin(cmos_read(0x32), binary);
+    uint8_t hr = cmos_read(4);
     unsigned h = bin(hr & 0x7f, binary);
     if (!(b & RTC_24H) && (hr & 0x80))
         h = h % 12 + 12;

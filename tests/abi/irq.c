@@ -6,6 +6,7 @@
 #include "pci.h"
 #include <suite.h>
 
+#include <cmos_clock.h>
 #include <hc.h>
 #include <nova/descriptors.h>
 #include <nova/hip.h>
@@ -15,8 +16,6 @@
 
 #define NOVA        NOVA_SEL_PD_NOVA
 #define ROOT        NOVA_SEL_PD_ROOT
-#define RTC_INDEX   0x70
-#define RTC_DATA    0x71
 #define RTC_A       0x0a
 #define RTC_B       0x0b
 #define RTC_C       0x0c
@@ -54,17 +53,6 @@ static unsigned assign(uint64_t sm, unsigned flags, unsigned cpu, uint16_t dev, 
     return st;
 }
 
-static uint8_t rtc(uint8_t reg)
-{
-    outb(RTC_INDEX, reg);
-    return inb(RTC_DATA);
-}
-
-static void rtc_set(uint8_t reg, uint8_t v)
-{
-    outb(RTC_INDEX, reg);
-    outb(RTC_DATA, v);
-}
 
 /* Whether assign_int answered for interrupt index with a remapped MSI: VT-d's remappable format
    (handle 0, the index as sub-handle), or AMD-Vi's index in the data. The compatibility format
@@ -108,41 +96,41 @@ static void cases_assign_checks(const struct nova_hip *hip)
 
 static void cases_rtc(void)
 {
-    if (take_ports(RTC_INDEX, 1) != NOVA_SUCCESS) {
+    if (take_ports(CMOS_INDEX, 1) != NOVA_SUCCESS) {
         suite_case("rtc_ports", 0, "cannot take ports 0x70-0x71");
         return;
     }
     uint64_t sm = irq_sel(RTC_GSI), nap = sel_alloc(1);
     hc_create_sm(nap, ROOT, 0);
-    rtc_set(RTC_A, (uint8_t)((rtc(RTC_A) & 0xf0) | RTC_RATE_16HZ));
-    rtc(RTC_C);
-    rtc_set(RTC_B, rtc(RTC_B) | RTC_B_PIE);
+    cmos_write(RTC_A, (uint8_t)((cmos_read(RTC_A) & 0xf0) | RTC_RATE_16HZ));
+    cmos_read(RTC_C);
+    cmos_write(RTC_B, cmos_read(RTC_B) | RTC_B_PIE);
 
     /* Masked: nothing arrives although the RTC interrupts. */
     assign(sm, NOVA_ASSIGN_INT_M, 0, 0, 0, 0);
     EXPECT_STATUS("int_masked_does_not_arrive", hc_sm_down(sm, 0, deadline_ms(300)), NOVA_TIMEOUT);
 
     /* Edge, unmasked: the periodic interrupt arrives. */
-    rtc(RTC_C);
+    cmos_read(RTC_C);
     assign(sm, 0, 0, 0, 0, 0);
     EXPECT_STATUS("int_edge_arrives", hc_sm_down(sm, 0, deadline_ms(500)), NOVA_SUCCESS);
-    rtc(RTC_C);
+    cmos_read(RTC_C);
     EXPECT_STATUS("int_edge_arrives_again", hc_sm_down(sm, 0, deadline_ms(500)), NOVA_SUCCESS);
 
     /* Level: the line stays high until register C is read, but the pin stays masked until our
        next down, so the CPU is not flooded meanwhile. */
-    rtc(RTC_C);
+    cmos_read(RTC_C);
     assign(sm, NOVA_ASSIGN_INT_T, 0, 0, 0, 0);
     EXPECT_STATUS("int_level_arrives", hc_sm_down(sm, 0, deadline_ms(500)), NOVA_SUCCESS);
     hc_sm_down(nap, 0, deadline_ms(30)); /* the line stays high all this time */
-    rtc(RTC_C);                          /* now it drops */
+    cmos_read(RTC_C);                          /* now it drops */
     /* Had the pin stayed unmasked, every EOI would have re-raised it: the semaphore would hold
        a pile of ups. It holds none. */
     EXPECT_STATUS("int_level_no_storm", hc_sm_down(sm, 0, 1), NOVA_TIMEOUT);
     EXPECT_STATUS("int_level_unmasked_by_down", hc_sm_down(sm, 0, deadline_ms(500)), NOVA_SUCCESS);
 
-    rtc_set(RTC_B, rtc(RTC_B) & ~RTC_B_PIE);
-    rtc(RTC_C);
+    cmos_write(RTC_B, cmos_read(RTC_B) & ~RTC_B_PIE);
+    cmos_read(RTC_C);
     assign(sm, NOVA_ASSIGN_INT_M, 0, 0, 0, 0);
 }
 

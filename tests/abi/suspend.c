@@ -9,6 +9,7 @@
 #include <res.h>
 #include <suite.h>
 
+#include <cmos_clock.h>
 #include <hc.h>
 #include <nova/descriptors.h>
 #include <nova/selectors.h>
@@ -28,8 +29,6 @@
 
 #define MAX_WORKERS     16
 #define STACK_SIZE      4096
-#define RTC_INDEX       0x70
-#define RTC_DATA        0x71
 #define RTC_A           0x0a
 #define RTC_B           0x0b
 #define RTC_C           0x0c
@@ -200,17 +199,6 @@ static int workers_spin(unsigned *stuck)
     return 1;
 }
 
-static uint8_t rtc(uint8_t reg)
-{
-    outb(RTC_INDEX, reg);
-    return inb(RTC_DATA);
-}
-
-static void rtc_set(uint8_t reg, uint8_t v)
-{
-    outb(RTC_INDEX, reg);
-    outb(RTC_DATA, v);
-}
 
 static unsigned assign_rtc(uint64_t sm, unsigned flags)
 {
@@ -223,22 +211,22 @@ static unsigned assign_rtc(uint64_t sm, unsigned flags)
 static uint64_t rtc_route(void)
 {
     uint64_t sm = sel_alloc(1);
-    hc_ctrl_pd(NOVA, ROOT, RTC_INDEX, RTC_INDEX, 1, NOVA_PERM_PIO_A, NOVA_SPC_PIO, NOVA_ACC_CPU_HST, 0);
+    hc_ctrl_pd(NOVA, ROOT, CMOS_INDEX, CMOS_INDEX, 1, NOVA_PERM_PIO_A, NOVA_SPC_PIO, NOVA_ACC_CPU_HST, 0);
     hc_ctrl_pd(NOVA, ROOT, NOVA_SEL_INT_BASE + RTC_GSI, sm, 0, NOVA_PERM_SM_INT, NOVA_SPC_OBJ, 0, 0);
-    rtc_set(RTC_B, rtc(RTC_B) & ~RTC_B_PIE);
-    rtc(RTC_C);
+    cmos_write(RTC_B, cmos_read(RTC_B) & ~RTC_B_PIE);
+    cmos_read(RTC_C);
     assign_rtc(sm, 0);
     return sm;
 }
 
 static void rtc_check(uint64_t sm)
 {
-    rtc_set(RTC_A, (uint8_t)((rtc(RTC_A) & 0xf0) | RTC_RATE_16HZ));
-    rtc(RTC_C);
-    rtc_set(RTC_B, rtc(RTC_B) | RTC_B_PIE);
+    cmos_write(RTC_A, (uint8_t)((cmos_read(RTC_A) & 0xf0) | RTC_RATE_16HZ));
+    cmos_read(RTC_C);
+    cmos_write(RTC_B, cmos_read(RTC_B) | RTC_B_PIE);
     EXPECT_STATUS("s3_ioapic_route_kept", hc_sm_down(sm, 0, deadline_ms(1000)), NOVA_SUCCESS);
-    rtc_set(RTC_B, rtc(RTC_B) & ~RTC_B_PIE);
-    rtc(RTC_C);
+    cmos_write(RTC_B, cmos_read(RTC_B) & ~RTC_B_PIE);
+    cmos_read(RTC_C);
     assign_rtc(sm, NOVA_ASSIGN_INT_M);
 }
 
